@@ -1,0 +1,46 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "WormWatch",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "wormwatch", targets: ["wormwatch"]),
+        .library(name: "Outbreak", targets: ["Outbreak"]),
+        .library(name: "EpidemicModels", targets: ["EpidemicModels"]),
+        .library(name: "Charts", targets: ["Charts"]),
+        .library(name: "OutbreakScenarios", targets: ["OutbreakScenarios"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // The outbreak engine: address space, populations, worms, host events,
+        // monitors, the exact event-driven engine and the per-probe reference.
+        .target(name: "Outbreak", swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        // Analytic worm models (logistic, AAWP, two-factor) and their solvers.
+        .target(name: "EpidemicModels"),
+        // SVG charts shared by every command that draws.
+        .target(name: "Charts"),
+        // The scenario file format (YAML) and the built-in presets.
+        .target(
+            name: "OutbreakScenarios",
+            dependencies: ["Outbreak", .product(name: "Yams", package: "Yams")]
+        ),
+        // The thin command line.
+        .executableTarget(
+            name: "wormwatch",
+            dependencies: [
+                "Outbreak", "OutbreakScenarios", "EpidemicModels", "Charts",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "OutbreakTests", dependencies: ["Outbreak", "EpidemicModels"]),
+        .testTarget(name: "EpidemicModelsTests", dependencies: ["EpidemicModels"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
+        .testTarget(name: "OutbreakScenariosTests", dependencies: ["OutbreakScenarios", "Outbreak"]),
+        .testTarget(name: "WormWatchCLITests", dependencies: ["wormwatch"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
