@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "WormWatch",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "wormwatch", targets: ["wormwatch"]),
         .library(name: "Outbreak", targets: ["Outbreak"]),
@@ -18,7 +18,7 @@ let package = Package(
     targets: [
         // The outbreak engine: address space, populations, worms, host events,
         // monitors, the exact event-driven engine and the per-probe reference.
-        .target(name: "Outbreak", swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .target(name: "Outbreak"),
         // Analytic worm models (logistic, AAWP, two-factor) and their solvers.
         .target(name: "EpidemicModels"),
         // SVG charts shared by every command that draws.
@@ -28,11 +28,13 @@ let package = Package(
             name: "OutbreakScenarios",
             dependencies: ["Outbreak", .product(name: "Yams", package: "Yams")]
         ),
+        // Output formats shared by the commands: JSON, CSV, tables and plots.
+        .target(name: "Reports", dependencies: ["Outbreak", "Charts"]),
         // The thin command line.
         .executableTarget(
             name: "wormwatch",
             dependencies: [
-                "Outbreak", "OutbreakScenarios", "EpidemicModels", "Charts",
+                "Outbreak", "OutbreakScenarios", "EpidemicModels", "Charts", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -40,6 +42,7 @@ let package = Package(
         .testTarget(name: "EpidemicModelsTests", dependencies: ["EpidemicModels"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "OutbreakScenariosTests", dependencies: ["OutbreakScenarios", "Outbreak"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Outbreak"]),
         .testTarget(name: "WormWatchCLITests", dependencies: ["wormwatch"]),
     ],
     swiftLanguageModes: [.v6]

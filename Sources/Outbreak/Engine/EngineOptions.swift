@@ -1,0 +1,105 @@
+/// What a run keeps beyond the time series and summary.
+public struct EngineOptions: Sendable, Hashable {
+    /// Keep every infection's time in ``OutbreakRecord/infectionTimes``.
+    public var keepInfectionTimes: Bool
+    /// Keep each monitor's first-seen times in ``OutbreakRecord/firstSeenTimes``.
+    public var keepFirstSeen: Bool
+    /// Creates options; by default nothing extra is kept.
+    public init(keepInfectionTimes: Bool = false, keepFirstSeen: Bool = false) {
+        self.keepInfectionTimes = keepInfectionTimes; self.keepFirstSeen = keepFirstSeen
+    }
+}
+
+/// Facts about a scenario that both engines derive the same way.
+struct ScenarioPlan {
+    let scenario: Scenario
+    let classes: [ProbeRate.WeightedRate]
+    let classCumulative: [Double]
+    let anyWeight: Double
+    /// Addresses the 'anywhere' component draws from.
+    let anySpace: Double
+    let intervals: Int
+    /// (time offset, phase) for each lifecycle change inside the run, in order.
+    let phaseChanges: [(time: Double, phase: LifecyclePhase)]
+    let initialPhase: LifecyclePhase
+    /// Hosts whose infection crosses 10 / 50 / 90 % of N.
+    let thresholds: [Int]
+
+    init(_ scenario: Scenario) {
+        self.scenario = scenario
+        classes = scenario.worm.probeRate.classes
+        var acc = 0.0
+        classCumulative = classes.map { acc += $0.weight; return acc }
+        anyWeight = scenario.worm.strategy.anywhereWeight
+        let excluded = scenario.worm.strategy.exclude.reduce(UInt64(0)) { $0 + $1.size }
+        anySpace = Double(scenario.space.size - excluded)
+        intervals = Swift.max(1, Int((scenario.duration / scenario.interval).rounded(.up)))
+        var changes: [(Double, LifecyclePhase)] = []
+        var phase = LifecyclePhase.spread
+        if let life = scenario.worm.lifecycle {
+            phase = life.phase(dayOfMonth: UTCCalendar.date(scenario.startTime).day)
+            let firstMidnight = (scenario.startTime / 86400 + 1) * 86400
+            var current = phase
+            var midnight = firstMidnight
+            while Double(midnight - scenario.startTime) < scenario.duration {
+                let next = life.phase(dayOfMonth: UTCCalendar.date(midnight).day)
+                if next != current { changes.append((Double(midnight - scenario.startTime), next)); current = next }
+                midnight += 86400
+            }
+        }
+        initialPhase = phase
+        phaseChanges = changes
+        let n = Double(scenario.population.size)
+        thresholds = [0.1, 0.5, 0.9].map { Swift.max(1, Int((n * $0).rounded(.up))) }
+    }
+
+    func drawClass(_ rng: inout Xoshiro256StarStar) -> UInt8 {
+        if classes.count == 1 { return 0 }
+        let u = rng.nextUnit() * (classCumulative.last ?? 1)
+        var lo = 0, hi = classCumulative.count - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if classCumulative[mid] > u { hi = mid } else { lo = mid + 1 }
+        }
+        return UInt8(lo)
+    }
+
+    func intervalEnd(_ k: Int) -> Double { Swift.min(Double(k + 1) * scenario.interval, scenario.duration) }
+
+    func congestion(infected: Int) -> Double {
+        let eta = scenario.network.congestionExponent
+        guard eta > 0 else { return 1 }
+        let f = 1 - Double(infected) / Double(scenario.population.size)
+        return f <= 0 ? 0 : expApprox(eta * Foundation_log(f))
+    }
+
+    /// The next patch-schedule change strictly after `t`.
+    func nextPatchChange(after t: Double) -> Double {
+        for step in scenario.hostEvents.patchSchedule where step.start > t { return step.start }
+        return .infinity
+    }
+
+    /// The probability that one probe from a host at `address` lands in `monitor`.
+    func monitorProbability(_ monitor: Monitor, address: UInt32) -> Double {
+        let strategy = scenario.worm.strategy
+        var p = 0.0
+        if anyWeight > 0 {
+            var inside: UInt64 = 0
+            for prefix in monitor.prefixes {
+                var o = prefix.size
+                for e in strategy.exclude { o -= Swift.min(o, e.overlap(with: prefix)) }
+                inside += o
+            }
+            p += anyWeight * Double(inside) / anySpace
+        }
+        for c in strategy.localComponents where c.weight > 0 {
+            let own = IPv4Prefix(base: address, length: c.length)
+            let inside = monitor.prefixes.reduce(UInt64(0)) { $0 + $1.overlap(with: own) }
+            p += c.weight * Double(inside) / Double(own.size)
+        }
+        return p
+    }
+}
+
+import Foundation
+@inline(__always) func Foundation_log(_ x: Double) -> Double { Foundation.log(x) }

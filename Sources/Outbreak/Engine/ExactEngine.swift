@@ -1,0 +1,492 @@
+import Foundation
+
+/// The exact, event-driven outbreak engine.
+///
+/// It samples the per-probe model (see ``ReferenceEngine``) exactly in distribution but
+/// costs in proportion to the events that change something: infections, patches,
+/// cleanings, reboots, activations and monitor observations — not probes. Infection
+/// pressure is aggregated per prefix (Fenwick trees over /16 blocks and over the blocks of
+/// each local-scanning level); hosts sit in per-/16 arrays partitioned by state, so a
+/// uniform victim is found in O(log) and moved in O(1). Monitors draw each source's
+/// first-seen time once per activation and count the rest per interval with binomial and
+/// Poisson draws.
+public struct ExactEngine: Sendable {
+    /// The scenario it runs.
+    public let scenario: Scenario
+
+    /// Checks the scenario and prepares an engine for it.
+    public init(scenario: Scenario) throws(ScenarioError) {
+        try scenario.validate()
+        self.scenario = scenario
+    }
+
+    /// Runs one outbreak. The same `seed` and `run` index give the same record.
+    public func run(seed: UInt64, run: Int = 0, options: EngineOptions = EngineOptions()) -> OutbreakRecord {
+        var rng = Xoshiro256StarStar.stream(seed: seed, index: UInt64(run))
+        var state = ExactRun(plan: ScenarioPlan(scenario), rng: &rng, options: options)
+        defer { state.deallocate() }
+        var record = state.simulate(rng: &rng)
+        record.seed = seed
+        record.run = run
+        return record
+    }
+}
+
+/// Host states; the per-block segments are ordered S | L | I | R.
+@usableFromInline enum HostState {
+    static let susceptible: UInt8 = 0
+    static let latent: UInt8 = 1
+    static let infected: UInt8 = 2
+    static let patched: UInt8 = 3
+    static let cleaned: UInt8 = 4
+}
+
+/// One local-scanning level: per-block counts and the Fenwick tree of infection pressure.
+struct LevelState {
+    let length: Int
+    let shift: UInt32
+    let count: Int
+    let coefficient: Double
+    let susceptible: UnsafeMutablePointer<Int32>
+    let infected: UnsafeMutablePointer<Int32>
+    let rate: UnsafeMutablePointer<Double>
+    let pressure: WeightTree
+
+    init(length: Int, weight: Double, spaceBits: Int) {
+        self.length = length
+        shift = UInt32(32 - length)
+        count = 1 << (spaceBits - (32 - length))
+        coefficient = weight / Double(UInt64(1) << (32 - length))
+        susceptible = .allocate(capacity: count); susceptible.initialize(repeating: 0, count: count)
+        infected = .allocate(capacity: count); infected.initialize(repeating: 0, count: count)
+        rate = .allocate(capacity: count); rate.initialize(repeating: 0, count: count)
+        pressure = WeightTree(count: count)
+    }
+
+    func deallocate() { susceptible.deallocate(); infected.deallocate(); rate.deallocate(); pressure.deallocate() }
+
+    @inline(__always) func refresh(_ x: Int) { pressure.set(x, coefficient * rate[x] * Double(susceptible[x])) }
+}
+
+/// One run's mutable state. Buffers are raw pointers: no per-event allocation, no
+/// copy-on-write or exclusivity checks in the hot loop.
+struct ExactRun {
+    let plan: ScenarioPlan
+    let options: EngineOptions
+    let n: Int
+    let blockCount: Int
+    let addr: UnsafeMutablePointer<UInt32>
+    let order: UnsafeMutablePointer<Int32>
+    let slot: UnsafeMutablePointer<Int32>
+    let state: UnsafeMutablePointer<UInt8>
+    let rateClass: UnsafeMutablePointer<UInt8>
+    let blockStart: UnsafeMutablePointer<Int32>
+    /// `count[seg * blockCount + b]`: hosts of block b in segment seg (S, L, I, R).
+    let count: UnsafeMutablePointer<Int32>
+    let susceptibleTree: CountTree
+    let infectedTree: CountTree
+    var levels: [LevelState]
+    let classRate: [Double]
+    let delay: Double
+    // Latent hosts wait in a FIFO (the delay is fixed).
+    let latentTime: UnsafeMutablePointer<Double>
+    let latentHost: UnsafeMutablePointer<Int32>
+    var latentHead = 0, latentTail = 0
+    // Totals.
+    var s = 0, l = 0, i = 0, patched = 0, cleaned = 0, ever = 0
+    var activeRate = 0.0
+    var updatesSinceRebuild = 0
+    var monitors: [MonitorTracker]
+    var scanning = true
+    var flooding = false
+    var infectionTimes: [Double] = []
+    var thresholdTimes: [Double?] = [nil, nil, nil]
+    var events = 0
+
+    init(plan: ScenarioPlan, rng: inout Xoshiro256StarStar, options: EngineOptions) {
+        self.plan = plan
+        self.options = options
+        let scenario = plan.scenario
+        let addresses = PopulationBuilder.place(scenario, rng: &rng)
+        let hostCount = addresses.count
+        n = hostCount
+        blockCount = 1 << (scenario.space.bits - 16)
+        let addressBuffer = UnsafeMutablePointer<UInt32>.allocate(capacity: hostCount)
+        for h in 0..<hostCount { addressBuffer[h] = addresses[h] }
+        addr = addressBuffer
+        order = .allocate(capacity: n)
+        slot = .allocate(capacity: n)
+        for h in 0..<n { order[h] = Int32(h); slot[h] = Int32(h) }
+        state = .allocate(capacity: n); state.initialize(repeating: HostState.susceptible, count: n)
+        rateClass = .allocate(capacity: n)
+        for h in 0..<n { rateClass[h] = plan.drawClass(&rng) }
+        blockStart = .allocate(capacity: blockCount + 1); blockStart.initialize(repeating: 0, count: blockCount + 1)
+        count = .allocate(capacity: 4 * blockCount); count.initialize(repeating: 0, count: 4 * blockCount)
+        for h in 0..<n { count[Int(addresses[h] >> 16)] += 1 }
+        for b in 0..<blockCount { blockStart[b + 1] = blockStart[b] + count[b] }
+        susceptibleTree = CountTree(count: blockCount)
+        infectedTree = CountTree(count: blockCount)
+        let counts = count
+        susceptibleTree.build { Int64(counts[$0]) }
+        levels = scenario.worm.strategy.localComponents.filter { $0.weight > 0 }.map {
+            LevelState(length: $0.length, weight: $0.weight, spaceBits: scenario.space.bits)
+        }
+        for level in levels {
+            for h in 0..<n { level.susceptible[Int(addresses[h] >> level.shift)] += 1 }
+        }
+        classRate = plan.classes.map(\.rate)
+        delay = scenario.worm.infectionDelay
+        latentTime = .allocate(capacity: n)
+        latentHost = .allocate(capacity: n)
+        s = n
+        let keep = options.keepFirstSeen
+        monitors = scenario.monitors.map { MonitorTracker(monitor: $0, plan: plan, hosts: hostCount, keepFirstSeen: keep) }
+        if options.keepInfectionTimes { infectionTimes.reserveCapacity(n) }
+    }
+
+    func deallocate() {
+        addr.deallocate(); order.deallocate(); slot.deallocate(); state.deallocate(); rateClass.deallocate()
+        blockStart.deallocate(); count.deallocate(); susceptibleTree.deallocate(); infectedTree.deallocate()
+        for level in levels { level.deallocate() }
+        latentTime.deallocate(); latentHost.deallocate()
+        for m in monitors { m.deallocate() }
+    }
+
+    // MARK: Segments
+
+    @inline(__always) func segmentStart(_ seg: Int, _ b: Int) -> Int {
+        var p = Int(blockStart[b])
+        var k = 0
+        while k < seg { p += Int(count[k * blockCount + b]); k += 1 }
+        return p
+    }
+
+    @inline(__always) mutating func swapSlots(_ p: Int, _ q: Int) {
+        let a = order[p], c = order[q]
+        order[p] = c; order[q] = a
+        slot[Int(c)] = Int32(p); slot[Int(a)] = Int32(q)
+    }
+
+    /// Moves host h from segment `seg` to `seg + 1` of its block.
+    @inline(__always) mutating func forward(_ h: Int, _ seg: Int, _ b: Int) {
+        swapSlots(Int(slot[h]), segmentStart(seg + 1, b) - 1)
+        count[seg * blockCount + b] -= 1
+        count[(seg + 1) * blockCount + b] += 1
+    }
+
+    /// Moves host h from segment `seg` to `seg - 1` of its block.
+    @inline(__always) mutating func backward(_ h: Int, _ seg: Int, _ b: Int) {
+        swapSlots(Int(slot[h]), segmentStart(seg, b))
+        count[seg * blockCount + b] -= 1
+        count[(seg - 1) * blockCount + b] += 1
+    }
+
+    // MARK: Transitions
+
+    @inline(__always) mutating func susceptibleChanged(_ h: Int, _ delta: Int32) {
+        let a = addr[h]
+        susceptibleTree.add(Int(a >> 16), Int64(delta))
+        for level in levels {
+            let x = Int(a >> level.shift)
+            level.susceptible[x] += delta
+            level.refresh(x)
+        }
+        s += Int(delta)
+        noteUpdate()
+    }
+
+    @inline(__always) mutating func noteUpdate() {
+        updatesSinceRebuild += 1
+        if updatesSinceRebuild >= 1 << 20 {
+            updatesSinceRebuild = 0
+            for level in levels { level.pressure.rebuild() }
+        }
+    }
+
+    mutating func infect(_ h: Int, at t: Double, immediate: Bool = false, rng: inout Xoshiro256StarStar) {
+        let b = Int(addr[h] >> 16)
+        susceptibleChanged(h, -1)
+        forward(h, 0, b)
+        state[h] = HostState.latent
+        l += 1
+        ever += 1
+        for k in 0..<3 where thresholdTimes[k] == nil && ever >= plan.thresholds[k] { thresholdTimes[k] = t }
+        if options.keepInfectionTimes { infectionTimes.append(t) }
+        if delay > 0 && !immediate {
+            latentTime[latentTail] = t + delay
+            latentHost[latentTail] = Int32(h)
+            latentTail += 1
+            if latentTail == n { latentTail = 0 }
+        } else {
+            activate(h, at: t, rng: &rng)
+        }
+    }
+
+    mutating func activate(_ h: Int, at t: Double, rng: inout Xoshiro256StarStar) {
+        let a = addr[h]
+        let b = Int(a >> 16)
+        forward(h, 1, b)
+        state[h] = HostState.infected
+        l -= 1
+        i += 1
+        infectedTree.add(b, 1)
+        let r = classRate[Int(rateClass[h])]
+        activeRate += r
+        for level in levels {
+            let x = Int(a >> level.shift)
+            level.infected[x] += 1
+            level.rate[x] += r
+            level.refresh(x)
+        }
+        noteUpdate()
+        if scanning { for m in monitors.indices { monitors[m].activate(h, address: a, rate: r, at: t, rng: &rng) } }
+    }
+
+    /// Ends an active infection: `reboot` returns the host to susceptible, otherwise it is cleaned.
+    mutating func deactivate(_ h: Int, at t: Double, reboot: Bool, rng: inout Xoshiro256StarStar) {
+        let a = addr[h]
+        let b = Int(a >> 16)
+        if scanning { for m in monitors.indices { monitors[m].deactivate(h, at: t, rng: &rng) } }
+        i -= 1
+        infectedTree.add(b, -1)
+        let r = classRate[Int(rateClass[h])]
+        activeRate = i == 0 ? 0 : activeRate - r
+        for level in levels {
+            let x = Int(a >> level.shift)
+            level.infected[x] -= 1
+            level.rate[x] = level.infected[x] == 0 ? 0 : level.rate[x] - r
+            level.refresh(x)
+        }
+        if reboot {
+            backward(h, 2, b)
+            backward(h, 1, b)
+            state[h] = HostState.susceptible
+            susceptibleChanged(h, 1)
+        } else {
+            forward(h, 2, b)
+            state[h] = HostState.cleaned
+            cleaned += 1
+            noteUpdate()
+        }
+    }
+
+    mutating func patch(_ h: Int) {
+        let b = Int(addr[h] >> 16)
+        susceptibleChanged(h, -1)
+        forward(h, 0, b); forward(h, 1, b); forward(h, 2, b)
+        state[h] = HostState.patched
+        patched += 1
+    }
+
+    // MARK: Choosing hosts
+
+    /// A uniform susceptible host among the /16 blocks, given a rank in `0 ..< s`.
+    @inline(__always) func susceptibleHost(rank k: Int64) -> Int {
+        let (b, r) = susceptibleTree.find(k)
+        return Int(order[Int(blockStart[b]) + Int(r)])
+    }
+
+    @inline(__always) func infectedHost(rank k: Int64) -> Int {
+        let (b, r) = infectedTree.find(k)
+        return Int(order[segmentStart(2, b) + Int(r)])
+    }
+
+    mutating func chooseVictim(_ u: Double, anyPressure: Double, rng: inout Xoshiro256StarStar) -> Int {
+        var rest = u
+        if rest < anyPressure || levels.isEmpty {
+            return susceptibleHost(rank: Int64(rng.nextInt(below: UInt64(s))))
+        }
+        rest -= anyPressure
+        for (index, level) in levels.enumerated() {
+            let total = level.pressure.total
+            if rest < total || index == levels.count - 1 {
+                let x = level.pressure.find(Swift.max(0, Swift.min(rest, total)))
+                let inBlock = Int64(level.susceptible[x])
+                if inBlock <= 0 {
+                    // Rounding drift chose an empty block: fall back to a uniform pick of the
+                    // whole tree, which the rebuild below makes vanishingly rare.
+                    level.pressure.rebuild()
+                    return susceptibleHost(rank: Int64(rng.nextInt(below: UInt64(s))))
+                }
+                let first16 = x << (16 - level.length)
+                let offset = susceptibleTree.prefix(first16)
+                return susceptibleHost(rank: offset + Int64(rng.nextInt(below: UInt64(inBlock))))
+            }
+            rest -= total
+        }
+        return susceptibleHost(rank: Int64(rng.nextInt(below: UInt64(s))))
+    }
+
+    // MARK: The loop
+
+    mutating func simulate(rng: inout Xoshiro256StarStar) -> OutbreakRecord {
+        let scenario = plan.scenario
+        let duration = scenario.duration
+        let anyCoefficient = plan.anyWeight / plan.anySpace
+        let cleanRate = scenario.hostEvents.cleanRate
+        let rebootRate = scenario.hostEvents.rebootRate
+        let probeBits = Double(scenario.worm.probeBytes * 8)
+        let floodBits = scenario.worm.lifecycle?.floodBitsPerSecond ?? 0
+        var rows: [OutbreakRow] = []
+        rows.reserveCapacity(plan.intervals)
+
+        applyPhase(plan.initialPhase, at: 0, rng: &rng)
+        // Initial infections: the listed addresses, then random hosts.
+        var initial: [Int] = []
+        for a in scenario.worm.initialAddresses {
+            if let h = indexOf(a) { initial.append(h) }
+        }
+        var chosen = Set(initial)
+        while chosen.count < Swift.min(n, scenario.worm.initialAddresses.count + scenario.worm.initialInfected) {
+            let h = Int(rng.nextInt(below: UInt64(n)))
+            if chosen.insert(h).inserted { initial.append(h) }
+        }
+        for h in initial { infect(h, at: 0, immediate: true, rng: &rng) }  // seeds scan at once
+
+        var t = 0.0
+        var k = 0
+        var intervalEnd = plan.intervalEnd(0)
+        var phaseIndex = 0
+        var patchRate = scenario.hostEvents.patchRate(at: 0)
+        var nextPatch = plan.nextPatchChange(after: 0)
+        var newInfections = 0
+        var probeIntegral = 0.0
+        var floodIntegral = 0.0
+        var totalProbes = 0.0
+        var peakNew = 0.0, peakTime = 0.0, peakTraffic = 0.0
+
+        while true {
+            let nextPhase = phaseIndex < plan.phaseChanges.count ? plan.phaseChanges[phaseIndex].time : .infinity
+            let nextLatent = latentHead != latentTail ? latentTime[latentHead] : .infinity
+            let breakpoint = Swift.min(intervalEnd, nextPhase, nextPatch, nextLatent)
+
+            let congestion = plan.congestion(infected: i + l)
+            let anyPressure = scanning ? anyCoefficient * activeRate * Double(s) : 0
+            var levelPressure = 0.0
+            if scanning { for level in levels { levelPressure += level.pressure.total } }
+            let infectionRate = congestion * (anyPressure + levelPressure)
+            let patchTotal = patchRate * Double(s)
+            let cleanTotal = cleanRate * Double(i)
+            let rebootTotal = rebootRate * Double(i)
+            let total = infectionRate + patchTotal + cleanTotal + rebootTotal
+            let dt = rng.exponential(rate: total)
+            let probeRate = scanning ? activeRate : 0
+            let floodRate = flooding ? Double(i) * floodBits : 0
+
+            if t + dt >= breakpoint {
+                let step = breakpoint - t
+                probeIntegral += probeRate * step
+                floodIntegral += floodRate * step
+                t = breakpoint
+                while latentHead != latentTail && latentTime[latentHead] <= t {
+                    let h = Int(latentHost[latentHead])
+                    let due = latentTime[latentHead]
+                    latentHead += 1
+                    if latentHead == n { latentHead = 0 }
+                    activate(h, at: due, rng: &rng)
+                    events += 1
+                }
+                while phaseIndex < plan.phaseChanges.count && plan.phaseChanges[phaseIndex].time <= t {
+                    applyPhase(plan.phaseChanges[phaseIndex].phase, at: t, rng: &rng)
+                    phaseIndex += 1
+                }
+                if nextPatch <= t {
+                    patchRate = scenario.hostEvents.patchRate(at: t)
+                    nextPatch = plan.nextPatchChange(after: t)
+                }
+                if t >= intervalEnd {
+                    let length = intervalEnd - Double(k) * scenario.interval
+                    var counts: [MonitorCounts] = []
+                    counts.reserveCapacity(monitors.count)
+                    for m in monitors.indices { counts.append(monitors[m].close(interval: k, length: length, rng: &rng)) }
+                    let probesPerSecond = probeIntegral / length
+                    let traffic = probesPerSecond * probeBits + floodIntegral / length
+                    rows.append(OutbreakRow(
+                        time: intervalEnd, susceptible: s, infected: l + i, removed: patched + cleaned,
+                        newInfections: newInfections, everInfected: ever, probesPerSecond: probesPerSecond,
+                        trafficBitsPerSecond: traffic, monitors: counts))
+                    let perMinute = Double(newInfections) * 60 / length
+                    if perMinute > peakNew { peakNew = perMinute; peakTime = intervalEnd }
+                    peakTraffic = Swift.max(peakTraffic, traffic)
+                    totalProbes += probeIntegral
+                    newInfections = 0; probeIntegral = 0; floodIntegral = 0
+                    k += 1
+                    if k >= plan.intervals || intervalEnd >= duration { break }
+                    intervalEnd = plan.intervalEnd(k)
+                }
+                continue
+            }
+
+            t += dt
+            probeIntegral += probeRate * dt
+            floodIntegral += floodRate * dt
+            events += 1
+            var u = rng.nextUnit() * total
+            if u < infectionRate {
+                let victim = chooseVictim(u / congestion, anyPressure: anyPressure, rng: &rng)
+                infect(victim, at: t, rng: &rng)
+                newInfections += 1
+                continue
+            }
+            u -= infectionRate
+            if u < patchTotal, s > 0 {
+                patch(susceptibleHost(rank: Int64(rng.nextInt(below: UInt64(s)))))
+                continue
+            }
+            u -= patchTotal
+            if i > 0 {
+                let h = infectedHost(rank: Int64(rng.nextInt(below: UInt64(i))))
+                deactivate(h, at: t, reboot: u >= cleanTotal, rng: &rng)
+            }
+        }
+
+        var firstSeen: [[Double]] = []
+        if options.keepFirstSeen {
+            for m in monitors.indices {
+                if scanning {
+                    for b in 0..<blockCount {
+                        let start = segmentStart(2, b)
+                        for p in start..<start + Int(count[2 * blockCount + b]) { monitors[m].flushSeen(Int(order[p]), before: duration) }
+                    }
+                }
+                firstSeen.append(monitors[m].firstSeen.sorted())
+            }
+        }
+        let summary = OutbreakSummary(
+            population: n, finalInfected: l + i, everInfected: ever, peakNewInfectionsPerMinute: peakNew,
+            peakTime: peakTime, timeTo10Percent: thresholdTimes[0], timeTo50Percent: thresholdTimes[1],
+            timeTo90Percent: thresholdTimes[2], totalProbes: totalProbes, peakTrafficBitsPerSecond: peakTraffic,
+            monitorSources: monitors.map(\.totalNew), events: events)
+        return OutbreakRecord(
+            scenario: scenario.name, seed: 0, run: 0, startTime: scenario.startTime,
+            monitorNames: scenario.monitors.map(\.name), rows: rows, summary: summary,
+            infectionTimes: infectionTimes, firstSeenTimes: firstSeen)
+    }
+
+    func indexOf(_ address: UInt32) -> Int? {
+        var lo = 0, hi = n
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if addr[mid] < address { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < n && addr[lo] == address ? lo : nil
+    }
+
+    /// Switches the lifecycle phase; monitors see scanning stop and start.
+    mutating func applyPhase(_ phase: LifecyclePhase, at t: Double, rng: inout Xoshiro256StarStar) {
+        let scan = phase == .spread
+        flooding = phase == .flood
+        guard scan != scanning else { return }
+        for b in 0..<blockCount {
+            let start = segmentStart(2, b)
+            for p in start..<start + Int(count[2 * blockCount + b]) {
+                let h = Int(order[p])
+                for m in monitors.indices {
+                    if scan { monitors[m].activate(h, address: addr[h], rate: classRate[Int(rateClass[h])], at: t, rng: &rng) }
+                    else { monitors[m].deactivate(h, at: t, rng: &rng) }
+                }
+            }
+        }
+        scanning = scan
+    }
+}

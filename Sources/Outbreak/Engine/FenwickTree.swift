@@ -1,0 +1,134 @@
+/// A Fenwick (binary indexed) tree of integer counts over a fixed number of slots,
+/// with O(log n) update, prefix sum and "find the k-th unit" search.
+@usableFromInline
+struct CountTree {
+    @usableFromInline let n: Int
+    @usableFromInline let tree: UnsafeMutablePointer<Int64>
+    @usableFromInline let topStep: Int
+
+    @usableFromInline
+    init(count n: Int) {
+        self.n = n
+        tree = .allocate(capacity: n + 1)
+        tree.initialize(repeating: 0, count: n + 1)
+        var s = 1
+        while s * 2 <= n { s *= 2 }
+        topStep = s
+    }
+
+    @usableFromInline
+    func deallocate() { tree.deallocate() }
+
+    /// Sets every slot from `values` in O(n).
+    @usableFromInline
+    func build(_ values: (Int) -> Int64) {
+        for i in 1...n { tree[i] = values(i - 1) }
+        for i in 1...n {
+            let j = i + (i & -i)
+            if j <= n { tree[j] &+= tree[i] }
+        }
+    }
+
+    @inlinable
+    func add(_ index: Int, _ delta: Int64) {
+        var i = index + 1
+        while i <= n { tree[i] &+= delta; i += i & -i }
+    }
+
+    /// Sum of slots `0 ..< index`.
+    @inlinable
+    func prefix(_ index: Int) -> Int64 {
+        var i = index, s: Int64 = 0
+        while i > 0 { s &+= tree[i]; i -= i & -i }
+        return s
+    }
+
+    /// The slot holding unit `k` (0-based) and `k`'s rank inside that slot.
+    @inlinable
+    func find(_ k: Int64) -> (index: Int, rank: Int64) {
+        var pos = 0, rest = k, step = topStep
+        while step > 0 {
+            let next = pos + step
+            if next <= n && tree[next] <= rest { pos = next; rest -= tree[next] }
+            step >>= 1
+        }
+        return (pos, rest)
+    }
+}
+
+/// A Fenwick tree of non-negative weights (doubles), searched by cumulative weight.
+/// Leaf values are kept exactly beside the tree so it can be rebuilt to shed rounding drift.
+@usableFromInline
+struct WeightTree {
+    @usableFromInline let n: Int
+    @usableFromInline let tree: UnsafeMutablePointer<Double>
+    @usableFromInline let leaf: UnsafeMutablePointer<Double>
+    @usableFromInline let topStep: Int
+
+    @usableFromInline
+    init(count n: Int) {
+        self.n = n
+        tree = .allocate(capacity: n + 1)
+        tree.initialize(repeating: 0, count: n + 1)
+        leaf = .allocate(capacity: n)
+        leaf.initialize(repeating: 0, count: n)
+        var s = 1
+        while s * 2 <= n { s *= 2 }
+        topStep = s
+    }
+
+    @usableFromInline
+    func deallocate() { tree.deallocate(); leaf.deallocate() }
+
+    @usableFromInline
+    func reset() {
+        tree.update(repeating: 0, count: n + 1)
+        leaf.update(repeating: 0, count: n)
+    }
+
+    /// Rebuilds the tree from the exact leaves in O(n).
+    @usableFromInline
+    func rebuild() {
+        for i in 1...n { tree[i] = leaf[i - 1] }
+        for i in 1...n {
+            let j = i + (i & -i)
+            if j <= n { tree[j] += tree[i] }
+        }
+    }
+
+    @inlinable
+    func set(_ index: Int, _ value: Double) {
+        let delta = value - leaf[index]
+        leaf[index] = value
+        var i = index + 1
+        while i <= n { tree[i] += delta; i += i & -i }
+    }
+
+    @inlinable
+    var total: Double {
+        var i = n, s = 0.0
+        while i > 0 { s += tree[i]; i -= i & -i }
+        return s
+    }
+
+    /// The slot whose cumulative range holds `target`, skipping zero-weight slots
+    /// that rounding might land on.
+    @inlinable
+    func find(_ target: Double) -> Int {
+        var pos = 0, rest = target, step = topStep
+        while step > 0 {
+            let next = pos + step
+            if next <= n && tree[next] <= rest { pos = next; rest -= tree[next] }
+            step >>= 1
+        }
+        var i = Swift.min(pos, n - 1)
+        if leaf[i] > 0 { return i }
+        // Rounding put us on an empty slot: take the nearest non-empty one.
+        var j = i
+        while j > 0 && leaf[j] <= 0 { j -= 1 }
+        if leaf[j] > 0 { return j }
+        i = Swift.min(pos, n - 1)
+        while i < n - 1 && leaf[i] <= 0 { i += 1 }
+        return i
+    }
+}

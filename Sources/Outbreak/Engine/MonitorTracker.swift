@@ -1,0 +1,207 @@
+import Foundation
+
+/// What one monitor sees, kept exactly without drawing probes.
+///
+/// A source active from `t_a` probes the monitor as a Poisson process of rate λ. On
+/// activation it draws the time of its first probe `t_f = t_a + Exp(λ)` and waits in the
+/// bucket of the interval holding `t_f`. When that interval closes with the host still
+/// active, the host was seen in it (new, if never seen before) and joins the pool of
+/// already-seen active hosts; each pool host is seen in a later full interval of length Δ
+/// independently with probability `1 − e^(−λΔ)`, so the pool's count is one binomial draw
+/// per class of equal λ. A host that stops mid-interval settles its own partial interval.
+///
+/// Probe counts are drawn jointly with the sources: a source seen in an interval sent its
+/// first probe there at `T1` and then a Poisson number more over the rest of its time,
+/// so the interval's probes are `seen + Poisson(λ·Σ remaining time)`. The remaining times
+/// of pool hosts are truncated-exponential; their sum is drawn term by term for up to 256
+/// sources of a class and by its normal limit (exact mean and variance) above that.
+struct MonitorTracker {
+    let plan: ScenarioPlan
+    let monitor: Monitor
+    let keepFirstSeen: Bool
+    let firstProbe: UnsafeMutablePointer<Double>
+    let hostClass: UnsafeMutablePointer<Int32>
+    let seen: UnsafeMutablePointer<Bool>
+    let hosts: Int
+    /// Probability that one probe lands here, by the source's /16 block (uniform scanning: one value).
+    var probabilityByBlock: [UInt32: Double] = [:]
+    let uniformProbability: Double?
+    var classLambda: [Double] = []
+    var classByLambda: [UInt64: Int32] = [:]
+    var pool: [Int] = []
+    /// `pending[class][interval]` for never-seen (new) and seen-before (again) hosts; the last slot is "after the run".
+    /// Flat: index `class * stride + interval`.
+    var pendingNew: ContiguousArray<Int32> = []
+    var pendingAgain: ContiguousArray<Int32> = []
+    /// Sum of first-probe times of the hosts in each pending slot.
+    var pendingSum: ContiguousArray<Double> = []
+    let stride: Int
+    var lastLambdaBits: UInt64 = 0
+    var lastClass: Int32 = -1
+    var probesNow = 0
+    var currentStart = 0.0
+    var currentInterval = 0
+    var distinctNow = 0
+    var newNow = 0
+    var totalNew = 0
+    var firstSeen: [Double] = []
+
+    init(monitor: Monitor, plan: ScenarioPlan, hosts: Int, keepFirstSeen: Bool) {
+        self.plan = plan
+        self.monitor = monitor
+        self.hosts = hosts
+        self.keepFirstSeen = keepFirstSeen
+        stride = plan.intervals + 1
+        firstProbe = .allocate(capacity: hosts); firstProbe.initialize(repeating: 0, count: hosts)
+        hostClass = .allocate(capacity: hosts); hostClass.initialize(repeating: -1, count: hosts)
+        seen = .allocate(capacity: hosts); seen.initialize(repeating: false, count: hosts)
+        uniformProbability = plan.scenario.worm.strategy.localComponents.isEmpty
+            ? plan.monitorProbability(monitor, address: 0) : nil
+    }
+
+    func deallocate() { firstProbe.deallocate(); hostClass.deallocate(); seen.deallocate() }
+
+    @inline(__always) func bucket(_ time: Double) -> Int {
+        let k = Int(time / plan.scenario.interval)
+        return Swift.min(Swift.max(k, currentInterval), plan.intervals)
+    }
+
+    mutating func classIndex(_ lambda: Double) -> Int32 {
+        if lambda.bitPattern == lastLambdaBits && lastClass >= 0 { return lastClass }
+        lastLambdaBits = lambda.bitPattern
+        if let c = classByLambda[lambda.bitPattern] { lastClass = c; return c }
+        let c = Int32(classLambda.count)
+        classByLambda[lambda.bitPattern] = c
+        classLambda.append(lambda)
+        pool.append(0)
+        pendingNew.append(contentsOf: repeatElement(0, count: stride))
+        pendingAgain.append(contentsOf: repeatElement(0, count: stride))
+        pendingSum.append(contentsOf: repeatElement(0, count: stride))
+        lastClass = c
+        return c
+    }
+
+    mutating func probability(_ address: UInt32) -> Double {
+        if let p = uniformProbability { return p }
+        let key = address >> 16
+        if let p = probabilityByBlock[key] { return p }
+        let p = plan.monitorProbability(monitor, address: address)
+        probabilityByBlock[key] = p
+        return p
+    }
+
+    mutating func activate(_ h: Int, address: UInt32, rate r: Double, at t: Double, rng: inout Xoshiro256StarStar) {
+        let lambda = r * probability(address)
+        guard lambda > 0 else { hostClass[h] = -1; return }
+        let c = classIndex(lambda)
+        hostClass[h] = c
+        let tf = t + rng.exponential(rate: lambda)
+        firstProbe[h] = tf
+        let k = bucket(tf)
+        let slotIndex = Int(c) * stride + k
+        if seen[h] { pendingAgain[slotIndex] += 1 } else { pendingNew[slotIndex] += 1 }
+        pendingSum[slotIndex] += tf
+    }
+
+    mutating func deactivate(_ h: Int, at t: Double, rng: inout Xoshiro256StarStar) {
+        let c = Int(hostClass[h])
+        guard c >= 0 else { return }
+        hostClass[h] = -1
+        let lambda = classLambda[c]
+        let tf = firstProbe[h]
+        if tf < currentStart {
+            // In the pool: seen before this interval; settle the partial interval.
+            pool[c] -= 1
+            let length = t - currentStart
+            if rng.nextUnit() < -expm1(-lambda * length) {
+                distinctNow += 1
+                let first = truncatedExponential(lambda, length, &rng)
+                probesNow += 1 + Int(rng.poisson(mean: lambda * (length - first)))
+            }
+            markSeen(h, tf)
+        } else {
+            let k = bucket(tf)
+            let wasSeen = seen[h]
+            let slotIndex = c * stride + k
+            if wasSeen { pendingAgain[slotIndex] -= 1 } else { pendingNew[slotIndex] -= 1 }
+            pendingSum[slotIndex] -= tf
+            if tf < t {
+                distinctNow += 1
+                probesNow += 1 + Int(rng.poisson(mean: lambda * (t - tf)))
+                if !wasSeen { newNow += 1; totalNew += 1 }
+                markSeen(h, tf)
+            }
+        }
+    }
+
+    @inline(__always) mutating func markSeen(_ h: Int, _ tf: Double) {
+        if !seen[h] {
+            seen[h] = true
+            if keepFirstSeen { firstSeen.append(tf) }
+        }
+    }
+
+    /// At the end of the run: record the first-seen times of hosts still active.
+    mutating func flushSeen(_ h: Int, before end: Double) {
+        guard hostClass[h] >= 0 else { return }
+        let tf = firstProbe[h]
+        if tf < end { markSeen(h, tf) }
+    }
+
+    mutating func close(interval k: Int, length: Double, rng: inout Xoshiro256StarStar) -> MonitorCounts {
+        var distinct = distinctNow
+        var new = newNow
+        var probes = probesNow
+        let end = currentStart + length
+        for c in 0..<classLambda.count {
+            let lambda = classLambda[c]
+            let seenInPool = rng.binomial(trials: pool[c], probability: -expm1(-lambda * length))
+            if seenInPool > 0 {
+                let rest = remainingTimeSum(seenInPool, lambda, length, &rng)
+                probes += seenInPool + Int(rng.poisson(mean: lambda * rest))
+            }
+            distinct += seenInPool
+        }
+        for c in 0..<classLambda.count {
+            let slotIndex = c * stride + k
+            let fresh = Int(pendingNew[slotIndex]), again = Int(pendingAgain[slotIndex])
+            let arrivals = fresh + again
+            if arrivals > 0 {
+                let rest = Swift.max(0, Double(arrivals) * end - pendingSum[slotIndex])
+                probes += arrivals + Int(rng.poisson(mean: classLambda[c] * rest))
+            }
+            pool[c] += arrivals
+            distinct += arrivals
+            new += fresh
+            totalNew += fresh
+        }
+        distinctNow = 0
+        newNow = 0
+        probesNow = 0
+        currentInterval = k + 1
+        currentStart = Double(k + 1) * plan.scenario.interval
+        return MonitorCounts(probes: probes, distinctSources: distinct, newSources: new)
+    }
+
+    /// The time of the first event of a rate-λ Poisson process given that it falls in [0, L].
+    @inline(__always) mutating func truncatedExponential(_ lambda: Double, _ length: Double, _ rng: inout Xoshiro256StarStar) -> Double {
+        let p = -expm1(-lambda * length)
+        return Swift.min(length, -log1p(-rng.nextUnit() * p) / lambda)
+    }
+
+    /// Σ (L − T1) over `count` hosts seen in a full interval of length L.
+    mutating func remainingTimeSum(_ count: Int, _ lambda: Double, _ length: Double, _ rng: inout Xoshiro256StarStar) -> Double {
+        if count <= 256 {
+            var sum = 0.0
+            for _ in 0..<count { sum += length - truncatedExponential(lambda, length, &rng) }
+            return sum
+        }
+        let p = -expm1(-lambda * length)
+        let tail = exp(-lambda * length)
+        let mean = 1 / lambda - length * tail / p
+        let variance = Swift.max(0, 1 / (lambda * lambda) - length * length * tail / (p * p))
+        let n = Double(count)
+        let draw = n * (length - mean) + (n * variance).squareRoot() * rng.standardNormal()
+        return Swift.min(n * length, Swift.max(0, draw))
+    }
+}

@@ -1,0 +1,389 @@
+import Foundation
+import Outbreak
+import Yams
+
+/// Walks a scenario's YAML tree into a ``Scenario``, remembering each field's line.
+final class ScenarioReader {
+    let file: String
+    let baseDirectory: String
+    /// Field path → line, for errors found later by validation.
+    var lines: [String: Int] = [:]
+
+    init(file: String, baseDirectory: String) {
+        self.file = file
+        self.baseDirectory = baseDirectory
+    }
+
+    func fail(_ node: Node?, _ field: String, _ message: String) -> ScenarioLoadError {
+        .invalid(ScenarioError(field: field, message: message, file: file, line: node?.mark?.line ?? lines[field]))
+    }
+
+    /// The line of the longest known prefix of a field path.
+    func nearestLine(_ field: String) -> Int? {
+        var path = field
+        while !path.isEmpty {
+            if let line = lines[path] { return line }
+            guard let cut = path.lastIndex(where: { $0 == "." || $0 == "[" }) else { break }
+            path = String(path[..<cut])
+        }
+        return nil
+    }
+
+    // MARK: Typed readers
+
+    func mapping(_ node: Node, _ field: String, keys: [String]) throws(ScenarioLoadError) -> [String: Node] {
+        guard let map = node.mapping else { throw fail(node, field, "expected a mapping of keys (\(keys.joined(separator: ", ")))") }
+        var result: [String: Node] = [:]
+        for (keyNode, value) in map {
+            guard let key = keyNode.scalar?.string else { throw fail(keyNode, field, "keys must be plain names") }
+            let path = field.isEmpty ? key : "\(field).\(key)"
+            guard keys.contains(key) else {
+                let hint = keys.min { distance($0, key) < distance($1, key) }.map { distance($0, key) <= 3 ? " (did you mean '\($0)'?)" : "" } ?? ""
+                throw fail(keyNode, path, "unknown key\(hint); known keys here: \(keys.joined(separator: ", "))")
+            }
+            guard result[key] == nil else { throw fail(keyNode, path, "appears twice") }
+            result[key] = value
+            lines[path] = keyNode.mark?.line
+        }
+        return result
+    }
+
+    func sequence(_ node: Node, _ field: String) throws(ScenarioLoadError) -> [Node] {
+        guard let seq = node.sequence else { throw fail(node, field, "expected a list") }
+        var items: [Node] = []
+        for (i, item) in seq.enumerated() {
+            items.append(item)
+            lines["\(field)[\(i)]"] = item.mark?.line
+        }
+        return items
+    }
+
+    func scalarText(_ node: Node, _ field: String, what: String) throws(ScenarioLoadError) -> (String, Bool) {
+        guard let scalar = node.scalar else { throw fail(node, field, "expected \(what)") }
+        return (scalar.string, scalar.style == .plain)
+    }
+
+    func double(_ node: Node, _ field: String) throws(ScenarioLoadError) -> Double {
+        let (text, plain) = try scalarText(node, field, what: "a number")
+        guard plain, let value = Double(text.replacingOccurrences(of: "_", with: "")), value.isFinite else {
+            throw fail(node, field, "expected a number, got '\(text)'")
+        }
+        return value
+    }
+
+    func int(_ node: Node, _ field: String) throws(ScenarioLoadError) -> Int {
+        let value = try double(node, field)
+        guard value.rounded() == value, Swift.abs(value) < 9e15 else { throw fail(node, field, "expected a whole number, got \(value)") }
+        return Int(value)
+    }
+
+    func string(_ node: Node, _ field: String) throws(ScenarioLoadError) -> String {
+        try scalarText(node, field, what: "text").0
+    }
+
+    func prefix(_ node: Node, _ field: String) throws(ScenarioLoadError) -> IPv4Prefix {
+        let text = try string(node, field)
+        guard let p = IPv4Prefix(text) else { throw fail(node, field, "'\(text)' is not a CIDR prefix such as 44.0.0.0/8") }
+        guard p.base == IPv4Prefix(text.split(separator: "/")[0])?.base else {
+            throw fail(node, field, "'\(text)' has host bits set; did you mean \(p)?")
+        }
+        return p
+    }
+
+    func address(_ node: Node, _ field: String) throws(ScenarioLoadError) -> UInt32 {
+        let text = try string(node, field)
+        guard let a = IPv4Address(text) else { throw fail(node, field, "'\(text)' is not an IPv4 address") }
+        return a.value
+    }
+
+    func prefixList(_ node: Node, _ field: String) throws(ScenarioLoadError) -> [IPv4Prefix] {
+        var list: [IPv4Prefix] = []
+        for (i, item) in try sequence(node, field).enumerated() { list.append(try prefix(item, "\(field)[\(i)]")) }
+        return list
+    }
+
+    /// Lines of a text file named by a `*_file` key, with `#` comments and blanks dropped.
+    func fileLines(_ node: Node, _ field: String) throws(ScenarioLoadError) -> [(line: Int, text: Substring)] {
+        let name = try string(node, field)
+        let path = name.hasPrefix("/") ? name : (baseDirectory as NSString).appendingPathComponent(name)
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw .unreadable(path: path, reason: ScenarioFile.readFailure(path) + " (named by \(field) in \(file))")
+        }
+        var result: [(Int, Substring)] = []
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !trimmed.isEmpty { result.append((i + 1, Substring(trimmed))) }
+        }
+        return result
+    }
+
+    // MARK: The scenario
+
+    func scenario(_ root: Node) throws(ScenarioLoadError) -> Scenario {
+        let top = try mapping(root, "", keys: [
+            "format", "name", "summary", "start", "duration_hours", "interval_seconds",
+            "space", "population", "worm", "host_events", "network", "monitors",
+        ])
+        guard let formatNode = top["format"] else { throw fail(root, "format", "missing; the first line should be 'format: \(ScenarioFile.formatVersion)'") }
+        let format = try string(formatNode, "format")
+        guard format == ScenarioFile.formatVersion else {
+            throw fail(formatNode, "format", "'\(format)' is not a format this version reads (\(ScenarioFile.formatVersion))")
+        }
+        guard let nameNode = top["name"] else { throw fail(root, "name", "missing") }
+        let name = try string(nameNode, "name")
+        let summary = try top["summary"].map { node throws(ScenarioLoadError) in try string(node, "summary") } ?? ""
+        var start: Int64 = 0
+        if let node = top["start"] {
+            let text = try string(node, "start")
+            guard let t = UTCCalendar.parse(text) else { throw fail(node, "start", "'\(text)' is not a UTC time like 2001-07-19T10:00:00Z") }
+            start = t
+        }
+        guard let durationNode = top["duration_hours"] else { throw fail(root, "duration_hours", "missing") }
+        let duration = try double(durationNode, "duration_hours") * 3600
+        let interval = try top["interval_seconds"].map { node throws(ScenarioLoadError) in try double(node, "interval_seconds") } ?? 60
+        let space = try top["space"].map { node throws(ScenarioLoadError) in try readSpace(node) } ?? .ipv4
+        guard let populationNode = top["population"] else { throw fail(root, "population", "missing") }
+        let population = try readPopulation(populationNode)
+        guard let wormNode = top["worm"] else { throw fail(root, "worm", "missing") }
+        let worm = try readWorm(wormNode)
+        let events = try top["host_events"].map { node throws(ScenarioLoadError) in try readHostEvents(node) } ?? HostEvents()
+        var network = Network()
+        if let node = top["network"] {
+            let map = try mapping(node, "network", keys: ["congestion_exponent"])
+            if let c = map["congestion_exponent"] { network.congestionExponent = try double(c, "network.congestion_exponent") }
+        }
+        var monitors: [Monitor] = []
+        if let node = top["monitors"] {
+            for (i, item) in try sequence(node, "monitors").enumerated() { monitors.append(try readMonitor(item, "monitors[\(i)]")) }
+        }
+        return Scenario(name: name, summary: summary, space: space, population: population, worm: worm,
+                        hostEvents: events, network: network, monitors: monitors, startTime: start,
+                        duration: duration, interval: interval)
+    }
+
+    func readSpace(_ node: Node) throws(ScenarioLoadError) -> AddressSpace {
+        let map = try mapping(node, "space", keys: ["bits", "reserved"])
+        let bits = try map["bits"].map { n throws(ScenarioLoadError) in try int(n, "space.bits") } ?? 32
+        var reserved = bits == 32 ? AddressSpace.ipv4Reserved : []
+        if let r = map["reserved"] {
+            if let text = r.scalar?.string, r.scalar?.style == .plain, text == "default" {
+                reserved = AddressSpace.ipv4Reserved.filter { $0.length >= 32 - bits && UInt64($0.base) < (UInt64(1) << bits) }
+            } else {
+                reserved = try prefixList(r, "space.reserved")
+            }
+        }
+        return AddressSpace(bits: bits, reserved: reserved)
+    }
+
+    func readPopulation(_ node: Node) throws(ScenarioLoadError) -> Population {
+        let map = try mapping(node, "population", keys: [
+            "size", "placement", "clusters", "addresses", "addresses_file", "prefix_counts", "prefix_counts_file",
+        ])
+        let placementName = try map["placement"].map { n throws(ScenarioLoadError) in try string(n, "population.placement") } ?? "uniform"
+        let size = try map["size"].map { n throws(ScenarioLoadError) in try int(n, "population.size") }
+        func need(_ key: String) throws(ScenarioLoadError) -> Node {
+            guard let n = map[key] else { throw fail(node, "population.\(key)", "missing (placement '\(placementName)' needs it)") }
+            return n
+        }
+        func unused(_ keys: [String]) throws(ScenarioLoadError) {
+            for key in keys where map[key] != nil { throw fail(map[key], "population.\(key)", "does not apply to placement '\(placementName)'") }
+        }
+        switch placementName {
+        case "uniform":
+            try unused(["clusters", "addresses", "addresses_file", "prefix_counts", "prefix_counts_file"])
+            guard let size else { throw fail(node, "population.size", "missing") }
+            return Population(size: size, placement: .uniform)
+        case "clustered":
+            try unused(["addresses", "addresses_file", "prefix_counts", "prefix_counts_file"])
+            guard let size else { throw fail(node, "population.size", "missing") }
+            var clusters: [Population.Cluster] = []
+            for (i, item) in try sequence(try need("clusters"), "population.clusters").enumerated() {
+                let f = "population.clusters[\(i)]"
+                let m = try mapping(item, f, keys: ["prefix", "weight"])
+                guard let p = m["prefix"], let w = m["weight"] else { throw fail(item, f, "needs prefix and weight") }
+                clusters.append(.init(prefix: try prefix(p, f + ".prefix"), weight: try double(w, f + ".weight")))
+            }
+            return Population(size: size, placement: .clustered(clusters))
+        case "addresses":
+            try unused(["clusters", "prefix_counts", "prefix_counts_file"])
+            var list: [UInt32] = []
+            if let inline = map["addresses"] {
+                for (i, item) in try sequence(inline, "population.addresses").enumerated() { list.append(try address(item, "population.addresses[\(i)]")) }
+            }
+            if let fileNode = map["addresses_file"] {
+                for (line, text) in try fileLines(fileNode, "population.addresses_file") {
+                    guard let a = IPv4Address(text) else {
+                        throw fail(fileNode, "population.addresses_file", "line \(line): '\(text.prefix(40))' is not an IPv4 address")
+                    }
+                    list.append(a.value)
+                }
+            }
+            guard !list.isEmpty else { throw fail(node, "population.addresses", "placement 'addresses' needs addresses or addresses_file") }
+            return Population(size: size ?? list.count, placement: .addresses(list))
+        case "prefix_counts":
+            try unused(["clusters", "addresses", "addresses_file"])
+            var list: [Population.PrefixCount] = []
+            if let inline = map["prefix_counts"] {
+                for (i, item) in try sequence(inline, "population.prefix_counts").enumerated() {
+                    let f = "population.prefix_counts[\(i)]"
+                    let m = try mapping(item, f, keys: ["prefix", "count"])
+                    guard let p = m["prefix"], let c = m["count"] else { throw fail(item, f, "needs prefix and count") }
+                    list.append(.init(prefix: try prefix(p, f + ".prefix"), count: try int(c, f + ".count")))
+                }
+            }
+            if let fileNode = map["prefix_counts_file"] {
+                for (line, text) in try fileLines(fileNode, "population.prefix_counts_file") {
+                    let parts = text.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" })
+                    guard parts.count == 2, let p = IPv4Prefix(parts[0]), let c = Int(parts[1]) else {
+                        throw fail(fileNode, "population.prefix_counts_file", "line \(line): expected 'PREFIX,COUNT' such as '24.0.0.0/8,1200'")
+                    }
+                    list.append(.init(prefix: p, count: c))
+                }
+            }
+            guard !list.isEmpty else { throw fail(node, "population.prefix_counts", "placement 'prefix_counts' needs prefix_counts or prefix_counts_file") }
+            return Population(size: size ?? list.reduce(0) { $0 + $1.count }, placement: .prefixCounts(list))
+        default:
+            throw fail(map["placement"], "population.placement", "'\(placementName)' is not one of uniform, clustered, addresses, prefix_counts")
+        }
+    }
+
+    func readWorm(_ node: Node) throws(ScenarioLoadError) -> Worm {
+        let map = try mapping(node, "worm", keys: [
+            "probe_rate", "probe_bytes", "infection_delay_seconds", "initial_infected", "initial_addresses", "scan", "lifecycle",
+        ])
+        guard let rateNode = map["probe_rate"] else { throw fail(node, "worm.probe_rate", "missing") }
+        var worm = Worm(probeRate: try readRate(rateNode))
+        if let n = map["probe_bytes"] { worm.probeBytes = try int(n, "worm.probe_bytes") }
+        if let n = map["infection_delay_seconds"] { worm.infectionDelay = try double(n, "worm.infection_delay_seconds") }
+        if let n = map["initial_infected"] { worm.initialInfected = try int(n, "worm.initial_infected") }
+        if let n = map["initial_addresses"] {
+            worm.initialAddresses = []
+            for (i, item) in try sequence(n, "worm.initial_addresses").enumerated() {
+                worm.initialAddresses.append(try address(item, "worm.initial_addresses[\(i)]"))
+            }
+        }
+        if let n = map["scan"] { worm.strategy = try readScan(n) }
+        if let n = map["lifecycle"] {
+            if let text = n.scalar?.string, text == "none" { worm.lifecycle = nil } else {
+                let m = try mapping(n, "worm.lifecycle", keys: ["spread_until_day", "flood_until_day", "flood_target", "flood_bits_per_second"])
+                var life = Lifecycle()
+                if let v = m["spread_until_day"] { life.spreadUntilDay = try int(v, "worm.lifecycle.spread_until_day") }
+                if let v = m["flood_until_day"] { life.floodUntilDay = try int(v, "worm.lifecycle.flood_until_day") }
+                if let v = m["flood_target"] { life.floodTarget = try address(v, "worm.lifecycle.flood_target") }
+                if let v = m["flood_bits_per_second"] { life.floodBitsPerSecond = try double(v, "worm.lifecycle.flood_bits_per_second") }
+                worm.lifecycle = life
+            }
+        }
+        return worm
+    }
+
+    func readRate(_ node: Node) throws(ScenarioLoadError) -> ProbeRate {
+        if node.scalar != nil { return .fixed(try double(node, "worm.probe_rate")) }
+        let f = "worm.probe_rate"
+        let m = try mapping(node, f, keys: ["distribution", "value", "median", "sigma", "min", "max", "values"])
+        guard let d = m["distribution"] else { throw fail(node, f + ".distribution", "missing (fixed, discrete, lognormal or uniform)") }
+        func need(_ key: String) throws(ScenarioLoadError) -> Node {
+            guard let n = m[key] else { throw fail(node, "\(f).\(key)", "missing") }
+            return n
+        }
+        switch try string(d, f + ".distribution") {
+        case "fixed": return .fixed(try double(try need("value"), f + ".value"))
+        case "lognormal": return .logNormal(median: try double(try need("median"), f + ".median"), sigma: try double(try need("sigma"), f + ".sigma"))
+        case "uniform": return .uniform(min: try double(try need("min"), f + ".min"), max: try double(try need("max"), f + ".max"))
+        case "discrete":
+            var list: [ProbeRate.WeightedRate] = []
+            for (i, item) in try sequence(try need("values"), f + ".values").enumerated() {
+                let g = "\(f).values[\(i)]"
+                let e = try mapping(item, g, keys: ["rate", "weight"])
+                guard let r = e["rate"], let w = e["weight"] else { throw fail(item, g, "needs rate and weight") }
+                list.append(.init(rate: try double(r, g + ".rate"), weight: try double(w, g + ".weight")))
+            }
+            return .discrete(list)
+        case let other:
+            throw fail(d, f + ".distribution", "'\(other)' is not one of fixed, discrete, lognormal, uniform")
+        }
+    }
+
+    func readScan(_ node: Node) throws(ScenarioLoadError) -> ScanStrategy {
+        let m = try mapping(node, "worm.scan", keys: ["strategy", "anywhere", "local", "exclude"])
+        let name = try m["strategy"].map { n throws(ScenarioLoadError) in try string(n, "worm.scan.strategy") } ?? "uniform"
+        let exclude = try m["exclude"].map { n throws(ScenarioLoadError) in try prefixList(n, "worm.scan.exclude") } ?? []
+        switch name {
+        case "uniform":
+            for key in ["anywhere", "local"] where m[key] != nil { throw fail(m[key], "worm.scan.\(key)", "does not apply to strategy 'uniform'") }
+            return .uniform(exclude: exclude)
+        case "localized":
+            guard let anyNode = m["anywhere"] else { throw fail(node, "worm.scan.anywhere", "missing (the share of probes to random addresses)") }
+            var components: [ScanStrategy.LocalComponent] = []
+            if let l = m["local"] {
+                for (i, item) in try sequence(l, "worm.scan.local").enumerated() {
+                    let f = "worm.scan.local[\(i)]"
+                    let e = try mapping(item, f, keys: ["prefix_length", "weight"])
+                    guard let p = e["prefix_length"], let w = e["weight"] else { throw fail(item, f, "needs prefix_length and weight") }
+                    components.append(.init(length: try int(p, f + ".prefix_length"), weight: try double(w, f + ".weight")))
+                }
+            }
+            return .localized(anywhere: try double(anyNode, "worm.scan.anywhere"), components: components, exclude: exclude)
+        case "permutation", "sequential", "static-seed", "hit-list":
+            throw fail(m["strategy"], "worm.scan.strategy", "'\(name)' is not implemented yet in this version (uniform, localized); a hit list is worm.initial_infected")
+        default:
+            throw fail(m["strategy"], "worm.scan.strategy", "'\(name)' is not one of uniform, localized")
+        }
+    }
+
+    func readHostEvents(_ node: Node) throws(ScenarioLoadError) -> HostEvents {
+        let m = try mapping(node, "host_events", keys: ["patch", "patch_rate_per_hour", "clean_rate_per_hour", "reboot_rate_per_hour"])
+        var events = HostEvents()
+        if let n = m["patch_rate_per_hour"] {
+            events.patchSchedule = [.init(start: 0, rate: try double(n, "host_events.patch_rate_per_hour") / 3600)]
+        }
+        if let n = m["patch"] {
+            guard m["patch_rate_per_hour"] == nil else { throw fail(n, "host_events.patch", "give either patch or patch_rate_per_hour, not both") }
+            for (i, item) in try sequence(n, "host_events.patch").enumerated() {
+                let f = "host_events.patch[\(i)]"
+                let e = try mapping(item, f, keys: ["from_hours", "rate_per_hour"])
+                guard let from = e["from_hours"], let rate = e["rate_per_hour"] else { throw fail(item, f, "needs from_hours and rate_per_hour") }
+                events.patchSchedule.append(.init(start: try double(from, f + ".from_hours") * 3600, rate: try double(rate, f + ".rate_per_hour") / 3600))
+            }
+        }
+        if let n = m["clean_rate_per_hour"] { events.cleanRate = try double(n, "host_events.clean_rate_per_hour") / 3600 }
+        if let n = m["reboot_rate_per_hour"] { events.rebootRate = try double(n, "host_events.reboot_rate_per_hour") / 3600 }
+        return events
+    }
+
+    func readMonitor(_ node: Node, _ field: String) throws(ScenarioLoadError) -> Monitor {
+        let m = try mapping(node, field, keys: ["name", "prefixes", "addresses", "addresses_file"])
+        guard let nameNode = m["name"] else { throw fail(node, field + ".name", "missing") }
+        var prefixes: [IPv4Prefix] = []
+        if let p = m["prefixes"] { prefixes += try prefixList(p, field + ".prefixes") }
+        if let a = m["addresses"] {
+            for (i, item) in try sequence(a, field + ".addresses").enumerated() {
+                prefixes.append(IPv4Prefix(base: try address(item, "\(field).addresses[\(i)]"), length: 32))
+            }
+        }
+        if let fileNode = m["addresses_file"] {
+            for (line, text) in try fileLines(fileNode, field + ".addresses_file") {
+                guard let a = IPv4Address(text) else { throw fail(fileNode, field + ".addresses_file", "line \(line): '\(text.prefix(40))' is not an IPv4 address") }
+                prefixes.append(IPv4Prefix(base: a.value, length: 32))
+            }
+        }
+        return Monitor(name: try string(nameNode, field + ".name"), prefixes: prefixes)
+    }
+}
+
+/// Edit distance, for "did you mean" hints.
+func distance(_ a: String, _ b: String) -> Int {
+    let x = Array(a), y = Array(b)
+    var row = Array(0...y.count)
+    for i in 1...max(x.count, 1) where !x.isEmpty {
+        var previous = row[0]
+        row[0] = i
+        for j in 1...max(y.count, 1) where !y.isEmpty {
+            let current = row[j]
+            row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (x[i - 1] == y[j - 1] ? 0 : 1))
+            previous = current
+        }
+    }
+    return row[y.count]
+}

@@ -1,0 +1,231 @@
+import Charts
+import Outbreak
+
+/// The output of `wormwatch simulate`: the ensemble's time series and summary in the
+/// documented formats (`wormwatch.simulation/1`), and its chart.
+public struct SimulationReport: Sendable {
+    /// The scenario that ran.
+    public var scenario: Scenario
+    /// The runs.
+    public var ensemble: Ensemble
+    /// The seed the runs derive from.
+    public var seed: UInt64
+
+    /// The JSON document's `format` value.
+    public static let format = "wormwatch.simulation/1"
+
+    /// Creates a report.
+    public init(scenario: Scenario, ensemble: Ensemble, seed: UInt64) {
+        self.scenario = scenario; self.ensemble = ensemble; self.seed = seed
+    }
+
+    var runs: Int { ensemble.records.count }
+
+    /// A named per-row quantity.
+    struct Column {
+        let name: String
+        let value: @Sendable (OutbreakRow) -> Double
+    }
+
+    var columns: [Column] {
+        [
+            Column(name: "susceptible") { Double($0.susceptible) },
+            Column(name: "infected") { Double($0.infected) },
+            Column(name: "removed") { Double($0.removed) },
+            Column(name: "new_infections") { Double($0.newInfections) },
+            Column(name: "ever_infected") { Double($0.everInfected) },
+            Column(name: "probes_per_second") { $0.probesPerSecond },
+            Column(name: "traffic_bits_per_second") { $0.trafficBitsPerSecond },
+        ]
+    }
+
+    func monitorColumns(_ m: Int) -> [Column] {
+        [
+            Column(name: "probes") { Double($0.monitors[m].probes) },
+            Column(name: "distinct_sources") { Double($0.monitors[m].distinctSources) },
+            Column(name: "new_sources") { Double($0.monitors[m].newSources) },
+        ]
+    }
+
+    /// Summary figures: name, per-run value (NaN: not reached).
+    var summaryFigures: [(String, (OutbreakRecord) -> Double)] {
+        func hours(_ t: Double?) -> Double { t.map { $0 / 3600 } ?? .nan }
+        return [
+            ("final_infected", { Double($0.summary.finalInfected) }),
+            ("ever_infected", { Double($0.summary.everInfected) }),
+            ("peak_new_infections_per_minute", { $0.summary.peakNewInfectionsPerMinute }),
+            ("peak_time_hours", { $0.summary.peakTime / 3600 }),
+            ("time_to_10pct_hours", { hours($0.summary.timeTo10Percent) }),
+            ("time_to_50pct_hours", { hours($0.summary.timeTo50Percent) }),
+            ("time_to_90pct_hours", { hours($0.summary.timeTo90Percent) }),
+            ("total_probes", { $0.summary.totalProbes }),
+            ("peak_traffic_bits_per_second", { $0.summary.peakTrafficBitsPerSecond }),
+        ]
+    }
+
+    var rowTimes: [Double] { ensemble.records.first?.rows.map(\.time) ?? [] }
+
+    func isoTime(_ elapsed: Double) -> String {
+        UTCCalendar.iso8601(scenario.startTime + Int64(elapsed.rounded(.down)))
+    }
+
+    // MARK: JSON
+
+    /// The documented JSON document (see docs/output-formats.md).
+    public func json() -> String {
+        var w = JSONWriter()
+        w.openObject()
+        w.string("format", Self.format)
+        w.string("scenario", scenario.name)
+        w.string("start", UTCCalendar.iso8601(scenario.startTime))
+        w.number("duration_seconds", scenario.duration)
+        w.number("interval_seconds", scenario.interval)
+        w.int("population", scenario.population.size)
+        w.string("seed", String(seed))
+        w.int("runs", runs)
+        w.openArray("monitors")
+        for m in scenario.monitors {
+            w.openObject()
+            w.string("name", m.name)
+            w.openArray("prefixes")
+            for p in m.prefixes { w.string(nil, p.description) }
+            w.closeArray()
+            w.closeObject()
+        }
+        w.closeArray()
+        w.openObject("summary")
+        for (name, figure) in summaryFigures { writeQuantiles(&w, name, ensemble.quantiles(figure)) }
+        w.openObject("monitor_sources")
+        for (m, monitor) in scenario.monitors.enumerated() {
+            writeQuantiles(&w, monitor.name, ensemble.quantiles { Double($0.summary.monitorSources[m]) })
+        }
+        w.closeObject()
+        w.closeObject()
+        let bands = columns.map { ensemble.band($0.value) }
+        let monitorBands = scenario.monitors.indices.map { m in monitorColumns(m).map { ensemble.band($0.value) } }
+        w.openArray("series")
+        for (k, t) in rowTimes.enumerated() {
+            w.openObject()
+            w.string("time", isoTime(t))
+            w.number("elapsed_seconds", t)
+            for (c, column) in columns.enumerated() { writeQuantiles(&w, column.name, bands[c][k]) }
+            if !scenario.monitors.isEmpty {
+                w.openObject("monitors")
+                for (m, monitor) in scenario.monitors.enumerated() {
+                    w.openObject(monitor.name)
+                    for (c, column) in monitorColumns(m).enumerated() { writeQuantiles(&w, column.name, monitorBands[m][c][k]) }
+                    w.closeObject()
+                }
+                w.closeObject()
+            }
+            w.closeObject()
+        }
+        w.closeArray()
+        w.closeObject()
+        return w.text + "\n"
+    }
+
+    func writeQuantiles(_ w: inout JSONWriter, _ name: String, _ q: Quantiles) {
+        w.number(name, q.median)
+        if runs > 1 {
+            w.number(name + "_p05", q.p05)
+            w.number(name + "_p95", q.p95)
+        }
+    }
+
+    // MARK: CSV
+
+    /// One row per interval; with several runs each quantity has `_p05` and `_p95` columns.
+    public func csv() -> String {
+        var header = ["time", "elapsed_seconds"]
+        func names(_ base: String) -> [String] { runs > 1 ? [base, base + "_p05", base + "_p95"] : [base] }
+        for c in columns { header += names(c.name) }
+        for (m, monitor) in scenario.monitors.enumerated() {
+            for c in monitorColumns(m) { header += names("\(monitor.name).\(c.name)") }
+        }
+        var lines = [header.map(csvField).joined(separator: ",")]
+        let bands = columns.map { ensemble.band($0.value) }
+        let monitorBands = scenario.monitors.indices.map { m in monitorColumns(m).map { ensemble.band($0.value) } }
+        for (k, t) in rowTimes.enumerated() {
+            var fields = [isoTime(t), JSONWriter.format(t)]
+            func add(_ q: Quantiles) {
+                fields.append(csvNumber(q.median))
+                if runs > 1 { fields.append(csvNumber(q.p05)); fields.append(csvNumber(q.p95)) }
+            }
+            for c in bands.indices { add(bands[c][k]) }
+            for m in monitorBands.indices { for c in monitorBands[m].indices { add(monitorBands[m][c][k]) } }
+            lines.append(fields.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: Table
+
+    /// A summary and an hourly digest for people.
+    public func table() -> String {
+        var out = "\(scenario.name): \(runs) run\(runs == 1 ? "" : "s"), seed \(seed), from \(UTCCalendar.iso8601(scenario.startTime)), \(TextTable.number(scenario.duration / 3600)) h\n\n"
+        var summary = TextTable(header: runs > 1 ? ["figure", "median", "5%", "95%"] : ["figure", "value"])
+        summary.add(["population"] + [String(scenario.population.size)] + (runs > 1 ? ["", ""] : []))
+        for (name, figure) in summaryFigures {
+            let q = ensemble.quantiles(figure)
+            summary.add([name.replacingOccurrences(of: "_", with: " ")] + (runs > 1 ? [q.median, q.p05, q.p95] : [q.median]).map(TextTable.number))
+        }
+        for (m, monitor) in scenario.monitors.enumerated() {
+            let q = ensemble.quantiles { Double($0.summary.monitorSources[m]) }
+            summary.add(["sources seen by \(monitor.name)"] + (runs > 1 ? [q.median, q.p05, q.p95] : [q.median]).map(TextTable.number))
+        }
+        out += summary.render() + "\n"
+        let times = rowTimes
+        guard !times.isEmpty else { return out }
+        let step = Swift.max(1, Int((3600 / scenario.interval).rounded()))
+        var series = TextTable(header: ["time (UTC)", "infected", "new/min", "removed", "probes/s", "traffic bit/s"]
+            + scenario.monitors.map { "\($0.name) new src" })
+        let infected = ensemble.band { Double($0.infected) }
+        let removed = ensemble.band { Double($0.removed) }
+        let newInf = ensemble.band { Double($0.newInfections) * 60 / scenario.interval }
+        let probes = ensemble.band(\.probesPerSecond)
+        let traffic = ensemble.band(\.trafficBitsPerSecond)
+        let newSources = scenario.monitors.indices.map { m in ensemble.band { Double($0.monitors[m].newSources) } }
+        var k = step - 1
+        if times.count < step { k = times.count - 1 }
+        while k < times.count {
+            let numbers = [infected[k].median, newInf[k].median, removed[k].median, probes[k].median, traffic[k].median]
+                + newSources.map { $0[k].median }
+            series.add([isoTime(times[k])] + numbers.map(TextTable.number))
+            k += step
+        }
+        out += "\nhourly (medians)\n" + series.render()
+        return out
+    }
+
+    // MARK: Plot
+
+    /// An SVG chart of infected hosts (median and 5–95 % band) and new infections per minute.
+    public func svg() -> String {
+        let hours = rowTimes.map { $0 / 3600 }
+        let infected = ensemble.band { Double($0.infected) }
+        let newPerMinute = ensemble.band { Double($0.newInfections) * 60 / scenario.interval }
+        var bands: [ChartBand] = []
+        if runs > 1 {
+            bands.append(ChartBand(name: "infected hosts", x: hours, lower: infected.map(\.p05), upper: infected.map(\.p95)))
+        }
+        let chart = LineChart(
+            title: "\(scenario.name): infected hosts",
+            subtitle: "\(runs) run\(runs == 1 ? "" : "s"), seed \(seed)\(runs > 1 ? ", median and 5–95 % band" : ""); start \(UTCCalendar.iso8601(scenario.startTime))",
+            xAxis: Axis(label: "time since start (hours)", min: 0, max: scenario.duration / 3600),
+            yAxis: Axis(label: "infected hosts", min: 0),
+            y2Axis: Axis(label: "new infections per minute", min: 0),
+            series: [
+                ChartSeries(name: "infected hosts", x: hours, y: infected.map(\.median)),
+                ChartSeries(name: "new infections per minute", x: hours, y: newPerMinute.map(\.median), dashed: true, useSecondaryAxis: true),
+            ],
+            bands: bands)
+        return chart.svg()
+    }
+}
+
+func csvNumber(_ x: Double) -> String { x.isFinite ? JSONWriter.format(x) : "" }
+
+func csvField(_ s: String) -> String {
+    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+}

@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import Outbreak
+import OutbreakScenarios
+import Reports
+
+/// Output formats of commands that print data.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
+
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Simulate a worm outbreak with the exact event-driven engine.",
+        discussion: """
+        SCENARIO is a built-in preset (see 'wormwatch scenarios') or a scenario file.
+        Results go to stdout (or --output); progress and errors go to stderr.
+        The same --seed gives the same output whatever --threads is.
+
+        Examples:
+          wormwatch simulate codered-v2
+          wormwatch simulate codered-v2 --runs 200 --format csv --output cr.csv --plot cr.svg
+          wormwatch simulate my-worm.yaml --hours 48 --seed 7 --format json
+        """
+    )
+
+    @Argument(help: ArgumentHelp("A preset name or a scenario file (.yaml).", valueName: "scenario"))
+    var scenario: String
+
+    @Option(help: "Seed of the random streams; run r uses stream (seed, r).")
+    var seed: UInt64 = 1
+
+    @Option(help: "Simulated hours (overrides the scenario's duration_hours).")
+    var hours: Double?
+
+    @Option(help: "Independent runs; several give the median and 5-95 % band.")
+    var runs: Int = 1
+
+    @Option(help: "Worker threads (0: one per core).")
+    var threads: Int = 0
+
+    @Option(help: "table, json or csv (default: from --output's extension, table on a terminal, json otherwise).")
+    var format: OutputFormat?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write results to this file instead of stdout.", valueName: "file"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Also write an SVG chart of the outbreak.", valueName: "file.svg"))
+    var plot: String?
+
+    @Flag(name: .shortAndLong, help: "No progress on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        guard runs >= 1 && runs <= 1_000_000 else { throw ValidationError("--runs must be between 1 and 1000000 (got \(runs))") }
+        guard threads >= 0 && threads <= 1024 else { throw ValidationError("--threads must be between 0 and 1024 (got \(threads))") }
+        if let hours { guard hours.isFinite && hours > 0 && hours <= 8784 else { throw ValidationError("--hours must be more than 0 and at most 8784 (got \(hours))") } }
+    }
+
+    func run() throws {
+        try reporting { try execute() }
+    }
+
+    func execute() throws {
+        do {
+            var scenario = try loadScenario(self.scenario)
+            if let hours {
+                scenario.duration = hours * 3600
+                do { try scenario.validate() } catch {
+                    throw CLIError(location: "--hours", message: error.message, status: 64)
+                }
+            }
+            let showProgress = !quiet && Terminal.stderrIsTTY && runs > 1
+            let total = runs
+            let started = Date()
+            let engine: ExactEngine
+            do { engine = try ExactEngine(scenario: scenario) } catch {
+                throw CLIError(location: error.field, message: error.message, status: CLIError.badData)
+            }
+            var progress: (@Sendable (Int) -> Void)? = nil
+            if showProgress {
+                progress = { (done: Int) -> Void in Terminal.progress("simulate: \(done)/\(total) runs") }
+            }
+            let seed = self.seed
+            let ensemble = Ensemble.run(runs: runs, threads: threads, progress: progress) { engine.run(seed: seed, run: $0) }
+            if showProgress { Terminal.progress("") }
+            if !quiet && Terminal.stderrIsTTY {
+                let seconds = Date().timeIntervalSince(started)
+                let events = ensemble.records.reduce(0) { $0 + $1.summary.events }
+                Terminal.printError(String(format: "simulate: %d run%@ in %.2f s, %.3g events/s", runs, runs == 1 ? "" : "s", seconds, Double(events) / max(seconds, 1e-9)))
+            }
+            let report = SimulationReport(scenario: scenario, ensemble: ensemble, seed: seed)
+            let chosen = format ?? defaultFormat()
+            let text: String
+            switch chosen {
+            case .table: text = report.table()
+            case .json: text = report.json()
+            case .csv: text = report.csv()
+            }
+            try emit(text, to: output, what: "results")
+            if let plot { try emit(report.svg(), to: plot, what: "plot") }
+        }
+    }
+
+    func defaultFormat() -> OutputFormat {
+        if let output {
+            if output.hasSuffix(".json") { return .json }
+            if output.hasSuffix(".csv") { return .csv }
+            return .table
+        }
+        return Terminal.stdoutIsTTY ? .table : .json
+    }
+}
+
+/// A preset by name, or a scenario file by path.
+func loadScenario(_ reference: String) throws -> Scenario {
+    let isFile = FileManager.default.fileExists(atPath: reference)
+    if !isFile, let text = ScenarioPresets.text(named: reference) {
+        do { return try ScenarioFile.parse(text, file: "preset \(reference)") } catch {
+            throw CLIError(location: "preset \(reference)", message: "\(error) (a bug: please report it)", status: 70)
+        }
+    }
+    if !isFile && !reference.contains("/") && !reference.hasSuffix(".yaml") && !reference.hasSuffix(".yml") {
+        throw CLIError(location: reference, message: "no such preset or file", status: CLIError.noInput,
+                       hint: "presets: \(ScenarioPresets.names.joined(separator: ", "))")
+    }
+    do { return try ScenarioFile.load(path: reference) } catch {
+        switch error {
+        case .unreadable(let path, let reason): throw CLIError(location: path, message: "cannot read: \(reason)", status: CLIError.noInput)
+        case .invalid(let problem):
+            let location = [problem.file, problem.line.map(String.init)].compactMap { $0 }.joined(separator: ":")
+            let message = (problem.field.isEmpty ? "" : problem.field + ": ") + problem.message
+            throw CLIError(location: location, message: message, status: CLIError.badData)
+        }
+    }
+}
