@@ -18,7 +18,8 @@ let package = Package(
     targets: [
         // The outbreak engine: address space, populations, worms, host events,
         // monitors, the exact event-driven engine and the per-probe reference.
-        .target(name: "Outbreak"),
+        // Optimised even in debug builds: the statistical tests run thousands of outbreaks.
+        .target(name: "Outbreak", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Analytic worm models (logistic, AAWP, two-factor) and their solvers.
         .target(name: "EpidemicModels"),
         // SVG charts shared by every command that draws.

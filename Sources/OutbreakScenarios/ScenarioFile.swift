@@ -57,10 +57,7 @@ public enum ScenarioFile {
         let scenario: Scenario
         scenario = try reader.scenario(root)
         do { try scenario.validate() } catch {
-            var located = error
-            located.file = file
-            located.line = reader.lines[error.field] ?? reader.nearestLine(error.field)
-            throw .invalid(located)
+            throw .invalid(reader.locate(error))
         }
         return scenario
     }
@@ -69,10 +66,23 @@ public enum ScenarioFile {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return ScenarioError(field: "", message: "not valid YAML: \(problem)", file: file, line: mark.line)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            // Yams reports the first occurrence of the key; the scenario reader's own
+            // "appears twice" check never sees duplicates because Yams refuses them first.
+            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            return ScenarioError(field: "", message: "not valid YAML: the key \(keys) appears more than once in the same mapping (first on this line)",
+                                 file: file, line: context.mark.line > 0 ? context.mark.line : nil)
+        case .reader(let problem, let offset, _, let yaml):
+            return ScenarioError(field: "", message: "not valid YAML: \(problem)", file: file, line: offset.map { lineNumber(ofOffset: $0, in: yaml) })
         default:
             let first = "\(error)".split(separator: "\n").first.map(String.init) ?? "not valid YAML"
             return ScenarioError(field: "", message: "not valid YAML: \(first)", file: file)
         }
+    }
+
+    /// The 1-based line that holds the `offset`th byte of `text`.
+    static func lineNumber(ofOffset offset: Int, in text: String) -> Int {
+        1 + text.utf8.prefix(max(0, offset)).reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
     }
 
     static func readFailure(_ path: String) -> String {

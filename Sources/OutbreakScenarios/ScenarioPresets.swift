@@ -5,9 +5,13 @@ public enum ScenarioPresets {
     /// Preset names, in order.
     public static var names: [String] { texts.map(\.name) }
 
-    /// The commented YAML text of a preset, or `nil` if there is none by that name.
+    /// The commented YAML text of a preset, or `nil` if there is none by that name: the
+    /// bytes of `scenarios/NAME.yaml`.
     public static func text(named name: String) -> String? {
-        texts.first { $0.name == name }?.text
+        // A Swift multi-line literal drops the line break before its closing delimiter, so
+        // the embedded text lacks the file's final newline (scripts/embed-presets only
+        // compiles for files that end with one); put it back.
+        texts.first { $0.name == name }.map { $0.text + "\n" }
     }
 
     /// A preset, parsed and checked.

@@ -8,6 +8,11 @@ final class ScenarioReader {
     let baseDirectory: String
     /// Field path → line, for errors found later by validation.
     var lines: [String: Int] = [:]
+    /// Field paths that ``Scenario/validate()`` uses but the file spells differently (a
+    /// monitor's `addresses` become its prefixes, entries of an `*_file` live in that file,
+    /// discrete rates are `values`): validation path → the file's field, its line and a
+    /// note that goes before the message (`line 3: ` for a line of an `*_file`).
+    var origins: [String: (field: String, line: Int?, note: String)] = [:]
 
     init(file: String, baseDirectory: String) {
         self.file = file
@@ -16,6 +21,20 @@ final class ScenarioReader {
 
     func fail(_ node: Node?, _ field: String, _ message: String) -> ScenarioLoadError {
         .invalid(ScenarioError(field: field, message: message, file: file, line: node?.mark?.line ?? lines[field]))
+    }
+
+    /// A validation error with the file, the line and the field as the file spells it.
+    func locate(_ error: ScenarioError) -> ScenarioError {
+        var located = error
+        located.file = file
+        if let origin = origins[error.field] {
+            located.field = origin.field
+            located.line = origin.line ?? nearestLine(origin.field)
+            located.message = origin.note + error.message
+        } else {
+            located.line = lines[error.field] ?? nearestLine(error.field)
+        }
+        return located
     }
 
     /// The line of the longest known prefix of a field path.
@@ -65,9 +84,18 @@ final class ScenarioReader {
 
     func double(_ node: Node, _ field: String) throws(ScenarioLoadError) -> Double {
         let (text, plain) = try scalarText(node, field, what: "a number")
-        guard plain, let value = Double(text.replacingOccurrences(of: "_", with: "")), value.isFinite else {
+        guard let value = Double(text.replacingOccurrences(of: "_", with: "")), value.isFinite else {
             throw fail(node, field, "expected a number, got '\(text)'")
         }
+        guard plain else { throw fail(node, field, "expected a number, got the quoted text '\(text)' (leave out the quotes)") }
+        return value
+    }
+
+    /// A number that must not be negative. Fields in hours are checked here, in the file's
+    /// unit, because validation sees them converted to seconds.
+    func nonNegative(_ node: Node, _ field: String) throws(ScenarioLoadError) -> Double {
+        let value = try double(node, field)
+        guard value >= 0 else { throw fail(node, field, "must not be negative (got \(value))") }
         return value
     }
 
@@ -140,7 +168,9 @@ final class ScenarioReader {
             start = t
         }
         guard let durationNode = top["duration_hours"] else { throw fail(root, "duration_hours", "missing") }
-        let duration = try double(durationNode, "duration_hours") * 3600
+        let hours = try double(durationNode, "duration_hours")
+        guard hours > 0 else { throw fail(durationNode, "duration_hours", "must be greater than 0 (got \(hours))") }
+        let duration = hours * 3600
         let interval = try top["interval_seconds"].map { node throws(ScenarioLoadError) in try double(node, "interval_seconds") } ?? 60
         let space = try top["space"].map { node throws(ScenarioLoadError) in try readSpace(node) } ?? .ipv4
         guard let populationNode = top["population"] else { throw fail(root, "population", "missing") }
@@ -216,6 +246,7 @@ final class ScenarioReader {
                     guard let a = IPv4Address(text) else {
                         throw fail(fileNode, "population.addresses_file", "line \(line): '\(text.prefix(40))' is not an IPv4 address")
                     }
+                    origins["population.addresses[\(list.count)]"] = ("population.addresses_file", lines["population.addresses_file"], "line \(line): ")
                     list.append(a.value)
                 }
             }
@@ -233,11 +264,17 @@ final class ScenarioReader {
                 }
             }
             if let fileNode = map["prefix_counts_file"] {
-                for (line, text) in try fileLines(fileNode, "population.prefix_counts_file") {
+                for (index, (line, text)) in try fileLines(fileNode, "population.prefix_counts_file").enumerated() {
+                    // An optional header row, as in any CSV file.
+                    if index == 0 && text.lowercased().filter({ !$0.isWhitespace }) == "prefix,count" { continue }
                     let parts = text.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" })
                     guard parts.count == 2, let p = IPv4Prefix(parts[0]), let c = Int(parts[1]) else {
                         throw fail(fileNode, "population.prefix_counts_file", "line \(line): expected 'PREFIX,COUNT' such as '24.0.0.0/8,1200'")
                     }
+                    guard p.base == IPv4Prefix(parts[0].split(separator: "/")[0])?.base else {
+                        throw fail(fileNode, "population.prefix_counts_file", "line \(line): '\(parts[0])' has host bits set; did you mean \(p)?")
+                    }
+                    origins["population.prefix_counts[\(list.count)]"] = ("population.prefix_counts_file", lines["population.prefix_counts_file"], "line \(line): ")
                     list.append(.init(prefix: p, count: c))
                 }
             }
@@ -287,7 +324,14 @@ final class ScenarioReader {
             guard let n = m[key] else { throw fail(node, "\(f).\(key)", "missing") }
             return n
         }
-        switch try string(d, f + ".distribution") {
+        let distribution = try string(d, f + ".distribution")
+        let applicable = ["fixed": ["value"], "lognormal": ["median", "sigma"], "uniform": ["min", "max"], "discrete": ["values"]]
+        if let keys = applicable[distribution] {
+            for key in ["value", "median", "sigma", "min", "max", "values"] where !keys.contains(key) && m[key] != nil {
+                throw fail(m[key], "\(f).\(key)", "does not apply to distribution '\(distribution)'")
+            }
+        }
+        switch distribution {
         case "fixed": return .fixed(try double(try need("value"), f + ".value"))
         case "lognormal": return .logNormal(median: try double(try need("median"), f + ".median"), sigma: try double(try need("sigma"), f + ".sigma"))
         case "uniform": return .uniform(min: try double(try need("min"), f + ".min"), max: try double(try need("max"), f + ".max"))
@@ -298,7 +342,9 @@ final class ScenarioReader {
                 let e = try mapping(item, g, keys: ["rate", "weight"])
                 guard let r = e["rate"], let w = e["weight"] else { throw fail(item, g, "needs rate and weight") }
                 list.append(.init(rate: try double(r, g + ".rate"), weight: try double(w, g + ".weight")))
+                for key in ["rate", "weight"] { origins["\(f).discrete[\(i)].\(key)"] = ("\(g).\(key)", lines["\(g).\(key)"], "") }
             }
+            origins[f + ".discrete"] = (f + ".values", lines[f + ".values"], "")
             return .discrete(list)
         case let other:
             throw fail(d, f + ".distribution", "'\(other)' is not one of fixed, discrete, lognormal, uniform")
@@ -333,10 +379,13 @@ final class ScenarioReader {
     }
 
     func readHostEvents(_ node: Node) throws(ScenarioLoadError) -> HostEvents {
-        let m = try mapping(node, "host_events", keys: ["patch", "patch_rate_per_hour", "clean_rate_per_hour", "reboot_rate_per_hour"])
+        let m = try mapping(node, "host_events", keys: ["patch", "patch_rate_per_hour", "awareness_patch_rate_per_hour", "clean_rate_per_hour", "reboot_rate_per_hour"])
         var events = HostEvents()
         if let n = m["patch_rate_per_hour"] {
-            events.patchSchedule = [.init(start: 0, rate: try double(n, "host_events.patch_rate_per_hour") / 3600)]
+            events.patchSchedule = [.init(start: 0, rate: try nonNegative(n, "host_events.patch_rate_per_hour") / 3600)]
+            for key in ["from_hours", "rate_per_hour"] {
+                origins["host_events.patch[0].\(key)"] = ("host_events.patch_rate_per_hour", lines["host_events.patch_rate_per_hour"], "")
+            }
         }
         if let n = m["patch"] {
             guard m["patch_rate_per_hour"] == nil else { throw fail(n, "host_events.patch", "give either patch or patch_rate_per_hour, not both") }
@@ -344,11 +393,14 @@ final class ScenarioReader {
                 let f = "host_events.patch[\(i)]"
                 let e = try mapping(item, f, keys: ["from_hours", "rate_per_hour"])
                 guard let from = e["from_hours"], let rate = e["rate_per_hour"] else { throw fail(item, f, "needs from_hours and rate_per_hour") }
-                events.patchSchedule.append(.init(start: try double(from, f + ".from_hours") * 3600, rate: try double(rate, f + ".rate_per_hour") / 3600))
+                events.patchSchedule.append(.init(start: try nonNegative(from, f + ".from_hours") * 3600, rate: try nonNegative(rate, f + ".rate_per_hour") / 3600))
             }
         }
-        if let n = m["clean_rate_per_hour"] { events.cleanRate = try double(n, "host_events.clean_rate_per_hour") / 3600 }
-        if let n = m["reboot_rate_per_hour"] { events.rebootRate = try double(n, "host_events.reboot_rate_per_hour") / 3600 }
+        if let n = m["clean_rate_per_hour"] { events.cleanRate = try nonNegative(n, "host_events.clean_rate_per_hour") / 3600 }
+        if let n = m["reboot_rate_per_hour"] { events.rebootRate = try nonNegative(n, "host_events.reboot_rate_per_hour") / 3600 }
+        if let n = m["awareness_patch_rate_per_hour"] {
+            events.awarenessPatchRate = try nonNegative(n, "host_events.awareness_patch_rate_per_hour") / 3600
+        }
         return events
     }
 
@@ -359,12 +411,15 @@ final class ScenarioReader {
         if let p = m["prefixes"] { prefixes += try prefixList(p, field + ".prefixes") }
         if let a = m["addresses"] {
             for (i, item) in try sequence(a, field + ".addresses").enumerated() {
-                prefixes.append(IPv4Prefix(base: try address(item, "\(field).addresses[\(i)]"), length: 32))
+                let f = "\(field).addresses[\(i)]"
+                origins["\(field).prefixes[\(prefixes.count)]"] = (f, lines[f], "")
+                prefixes.append(IPv4Prefix(base: try address(item, f), length: 32))
             }
         }
         if let fileNode = m["addresses_file"] {
             for (line, text) in try fileLines(fileNode, field + ".addresses_file") {
                 guard let a = IPv4Address(text) else { throw fail(fileNode, field + ".addresses_file", "line \(line): '\(text.prefix(40))' is not an IPv4 address") }
+                origins["\(field).prefixes[\(prefixes.count)]"] = (field + ".addresses_file", lines[field + ".addresses_file"], "line \(line): ")
                 prefixes.append(IPv4Prefix(base: a.value, length: 32))
             }
         }

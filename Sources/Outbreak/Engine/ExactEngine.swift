@@ -80,6 +80,8 @@ struct ExactRun {
     let slot: UnsafeMutablePointer<Int32>
     let state: UnsafeMutablePointer<UInt8>
     let rateClass: UnsafeMutablePointer<UInt8>
+    /// Whether each host has ever been infected (re-infections after a reboot count once).
+    let wasInfected: UnsafeMutablePointer<Bool>
     let blockStart: UnsafeMutablePointer<Int32>
     /// `count[seg * blockCount + b]`: hosts of block b in segment seg (S, L, I, R).
     let count: UnsafeMutablePointer<Int32>
@@ -118,6 +120,8 @@ struct ExactRun {
         slot = .allocate(capacity: n)
         for h in 0..<n { order[h] = Int32(h); slot[h] = Int32(h) }
         state = .allocate(capacity: n); state.initialize(repeating: HostState.susceptible, count: n)
+        wasInfected = .allocate(capacity: hostCount)
+        wasInfected.initialize(repeating: false, count: hostCount)
         rateClass = .allocate(capacity: n)
         for h in 0..<n { rateClass[h] = plan.drawClass(&rng) }
         blockStart = .allocate(capacity: blockCount + 1); blockStart.initialize(repeating: 0, count: blockCount + 1)
@@ -145,7 +149,7 @@ struct ExactRun {
     }
 
     func deallocate() {
-        addr.deallocate(); order.deallocate(); slot.deallocate(); state.deallocate(); rateClass.deallocate()
+        addr.deallocate(); order.deallocate(); slot.deallocate(); state.deallocate(); rateClass.deallocate(); wasInfected.deallocate()
         blockStart.deallocate(); count.deallocate(); susceptibleTree.deallocate(); infectedTree.deallocate()
         for level in levels { level.deallocate() }
         latentTime.deallocate(); latentHost.deallocate()
@@ -209,7 +213,10 @@ struct ExactRun {
         forward(h, 0, b)
         state[h] = HostState.latent
         l += 1
-        ever += 1
+        if !wasInfected[h] {
+            wasInfected[h] = true
+            ever += 1
+        }
         for k in 0..<3 where thresholdTimes[k] == nil && ever >= plan.thresholds[k] { thresholdTimes[k] = t }
         if options.keepInfectionTimes { infectionTimes.append(t) }
         if delay > 0 && !immediate {
@@ -325,6 +332,7 @@ struct ExactRun {
         let anyCoefficient = plan.anyWeight / plan.anySpace
         let cleanRate = scenario.hostEvents.cleanRate
         let rebootRate = scenario.hostEvents.rebootRate
+        let awareness = scenario.hostEvents.awarenessPatchRate / Double(n)
         let probeBits = Double(scenario.worm.probeBytes * 8)
         let floodBits = scenario.worm.lifecycle?.floodBitsPerSecond ?? 0
         var rows: [OutbreakRow] = []
@@ -365,7 +373,7 @@ struct ExactRun {
             var levelPressure = 0.0
             if scanning { for level in levels { levelPressure += level.pressure.total } }
             let infectionRate = congestion * (anyPressure + levelPressure)
-            let patchTotal = patchRate * Double(s)
+            let patchTotal = (patchRate + awareness * Double(i + l + cleaned)) * Double(s)
             let cleanTotal = cleanRate * Double(i)
             let rebootTotal = rebootRate * Double(i)
             let total = infectionRate + patchTotal + cleanTotal + rebootTotal

@@ -39,6 +39,7 @@ public struct ReferenceEngine: Sendable {
         let classRate = plan.classes.map(\.rate)
         let maxRate = classRate.max() ?? 1
         var state = [UInt8](repeating: HostState.susceptible, count: n)
+        var wasInfected = [Bool](repeating: false, count: n)
         var susceptible = Array(0..<n), susceptiblePos = Array(0..<n)
         var active: [Int] = [], activePos = [Int](repeating: -1, count: n)
         var latent: [(time: Double, host: Int)] = []
@@ -83,7 +84,7 @@ public struct ReferenceEngine: Sendable {
         func infect(_ h: Int, _ t: Double, immediate: Bool) {
             removeSusceptible(h)
             state[h] = HostState.latent
-            ever += 1
+            if !wasInfected[h] { wasInfected[h] = true; ever += 1 }
             for k in 0..<3 where thresholdTimes[k] == nil && ever >= plan.thresholds[k] { thresholdTimes[k] = t }
             if options.keepInfectionTimes { infectionTimes.append(t) }
             if sc.worm.infectionDelay > 0 && !immediate { latent.append((t + sc.worm.infectionDelay, h)) } else { activate(h) }
@@ -123,6 +124,7 @@ public struct ReferenceEngine: Sendable {
         var newInfections = 0
         var probeIntegral = 0.0, floodIntegral = 0.0, totalProbes = 0.0
         var peakNew = 0.0, peakTime = 0.0, peakTraffic = 0.0
+        let awareness = sc.hostEvents.awarenessPatchRate / Double(n)
         let probeBits = Double(sc.worm.probeBytes * 8)
         let floodBits = sc.worm.lifecycle?.floodBitsPerSecond ?? 0
 
@@ -132,7 +134,7 @@ public struct ReferenceEngine: Sendable {
             let breakpoint = Swift.min(intervalEnd, nextPhase, nextPatch, nextLatent)
             let probeRate = scanning ? activeRate : 0
             let s = susceptible.count, i = active.count
-            let patchTotal = patchRate * Double(s)
+            let patchTotal = (patchRate + awareness * Double(n - s - patched)) * Double(s)
             let cleanTotal = sc.hostEvents.cleanRate * Double(i)
             let rebootTotal = sc.hostEvents.rebootRate * Double(i)
             let total = probeRate + patchTotal + cleanTotal + rebootTotal

@@ -22,7 +22,7 @@ public struct OutbreakRow: Sendable, Hashable {
     public var infected: Int
     /// Hosts removed for good (patched or cleaned).
     public var removed: Int
-    /// Infections during the interval.
+    /// Infections during the interval (a host infected again after a reboot counts again).
     public var newInfections: Int
     /// Hosts infected at least once so far.
     public var everInfected: Int
@@ -46,7 +46,7 @@ public struct OutbreakSummary: Sendable, Hashable {
     public var peakNewInfectionsPerMinute: Double
     /// When that interval ended, in seconds since the start.
     public var peakTime: Double
-    /// Seconds until 10 %, 50 %, 90 % of the population had been infected (`nil`: never).
+    /// Seconds until 10 %, 50 %, 90 % of the population had been infected at least once (`nil`: never).
     public var timeTo10Percent: Double?
     /// See ``timeTo10Percent``.
     public var timeTo50Percent: Double?

@@ -144,6 +144,7 @@ extension Scenario {
         }
         try finite(hostEvents.cleanRate, "host_events.clean_rate_per_hour")
         try finite(hostEvents.rebootRate, "host_events.reboot_rate_per_hour")
+        try finite(hostEvents.awarenessPatchRate, "host_events.awareness_patch_rate_per_hour")
         try finite(network.congestionExponent, "network.congestion_exponent")
 
         // Monitors.

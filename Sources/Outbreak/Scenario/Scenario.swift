@@ -229,6 +229,10 @@ public struct HostEvents: Sendable, Hashable {
     /// Rate (per second) at which each infected host reboots: the worm, living in memory,
     /// is gone, but the host is still vulnerable and can be infected again.
     public var rebootRate: Double
+    /// Awareness-driven patching (Zou, Gong & Towsley): each susceptible host is also patched
+    /// at `awarenessPatchRate · (I + R) / N` per second, where I + R counts hosts infected now
+    /// or cleaned — the more visible the worm, the faster people patch.
+    public var awarenessPatchRate: Double
 
     /// From `start` seconds on, each susceptible host is patched at `rate` per second.
     public struct PatchStep: Sendable, Hashable {
@@ -240,8 +244,9 @@ public struct HostEvents: Sendable, Hashable {
         public init(start: Double, rate: Double) { self.start = start; self.rate = rate }
     }
     /// Creates host events; defaults to none.
-    public init(patchSchedule: [PatchStep] = [], cleanRate: Double = 0, rebootRate: Double = 0) {
+    public init(patchSchedule: [PatchStep] = [], cleanRate: Double = 0, rebootRate: Double = 0, awarenessPatchRate: Double = 0) {
         self.patchSchedule = patchSchedule; self.cleanRate = cleanRate; self.rebootRate = rebootRate
+        self.awarenessPatchRate = awarenessPatchRate
     }
     /// The per-host patch rate in force at time `t`.
     public func patchRate(at t: Double) -> Double {

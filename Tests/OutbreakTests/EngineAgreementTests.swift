@@ -1,0 +1,119 @@
+import Testing
+import Outbreak
+
+/// The exact engine against the per-probe reference engine: the same model, so the same
+/// distributions. Each test compares a per-run statistic over independent runs with a
+/// two-sample Kolmogorov–Smirnov test at α = 0.001 (fixed seeds: deterministic).
+@Suite("Exact engine agrees with the per-probe reference")
+struct EngineAgreementTests {
+    let keep = EngineOptions(keepInfectionTimes: true, keepFirstSeen: true)
+
+    @Test("uniform scanning: time to infect half the hosts")
+    func uniform() throws {
+        let s = smallScenario(hosts: 120, rate: 1, hours: 2)
+        let (a, b) = try bothEngines(s, runs: 150, options: keep) { timeToReach($0, 60) }
+        #expect(ksStatistic(a, b) < ksCritical(a.count, b.count), "D = \(ksStatistic(a, b))")
+        #expect(Swift.abs(mean(a) / mean(b) - 1) < 0.1)
+    }
+
+    @Test("uniform scanning: a shifted statistic is detected (the test has power)")
+    func power() throws {
+        let s = smallScenario(hosts: 120, rate: 1, hours: 2)
+        var faster = s
+        faster.worm.probeRate = .fixed(1.3)
+        let exact = try ExactEngine(scenario: s), other = try ReferenceEngine(scenario: faster)
+        let a = (0..<150).map { timeToReach(exact.run(seed: 3, run: $0, options: keep), 60) }
+        let b = (0..<150).map { timeToReach(other.run(seed: 4, run: $0, options: keep), 60) }
+        #expect(ksStatistic(a, b) > ksCritical(a.count, b.count))
+    }
+
+    @Test("patching, cleaning, reboots and an infection delay")
+    func hostEvents() throws {
+        let events = HostEvents(patchSchedule: [.init(start: 0, rate: 0.05 / 3600), .init(start: 3 * 3600, rate: 0.4 / 3600)],
+                                cleanRate: 0.1 / 3600, rebootRate: 0.3 / 3600, awarenessPatchRate: 0.5 / 3600)
+        let s = smallScenario(hosts: 120, rate: 1, hours: 3, initial: 3, events: events, delay: 120)
+        let ever = try bothEngines(s, runs: 150) { Double($0.summary.everInfected) }
+        #expect(ksStatistic(ever.exact, ever.reference) < ksCritical(150, 150), "ever infected D = \(ksStatistic(ever.exact, ever.reference))")
+        let removed = try bothEngines(s, runs: 150) { Double($0.rows[170].removed) }
+        #expect(ksStatistic(removed.exact, removed.reference) < ksCritical(150, 150))
+        let infectedNow = try bothEngines(s, runs: 150) { Double($0.rows[90].infected) }
+        #expect(ksStatistic(infectedNow.exact, infectedNow.reference) < ksCritical(150, 150))
+    }
+
+    @Test("localized scanning (Code Red II weights) on a clustered population")
+    func localized() throws {
+        let strategy = ScanStrategy.localized(anywhere: 0.125, components: [.init(length: 15, weight: 0.5), .init(length: 16, weight: 0.375)], exclude: [])
+        let placement = Population.Placement.clustered([.init(prefix: IPv4Prefix("0.2.0.0/16")!, weight: 0.5),
+                                                        .init(prefix: IPv4Prefix("0.0.0.0/15")!, weight: 0.3)])
+        let s = smallScenario(bits: 18, hosts: 150, rate: 1, hours: 3, initial: 2, strategy: strategy, placement: placement)
+        let (a, b) = try bothEngines(s, runs: 120, options: keep) { timeToReach($0, 75) }
+        #expect(ksStatistic(a, b) < ksCritical(a.count, b.count), "D = \(ksStatistic(a, b))")
+    }
+
+    @Test("uniform scanning with excluded blocks and heterogeneous probe rates")
+    func excludedAndRates() throws {
+        let rates = ProbeRate.discrete([.init(rate: 0.5, weight: 3), .init(rate: 3, weight: 1)])
+        let s = smallScenario(bits: 17, hosts: 120, hours: 2, strategy: .uniform(exclude: [IPv4Prefix("0.1.0.0/16")!]),
+                              placement: .clustered([.init(prefix: IPv4Prefix("0.0.0.0/16")!, weight: 1)]), probeRate: rates)
+        let (a, b) = try bothEngines(s, runs: 150, options: keep) { timeToReach($0, 60) }
+        #expect(ksStatistic(a, b) < ksCritical(a.count, b.count), "D = \(ksStatistic(a, b))")
+    }
+
+    @Test("congestion feedback slows infection the same way")
+    func congestion() throws {
+        let s = smallScenario(hosts: 120, rate: 1, hours: 4, congestion: 2)
+        let (a, b) = try bothEngines(s, runs: 150, options: keep) { timeToReach($0, 80) }
+        #expect(ksStatistic(a, b) < ksCritical(a.count, b.count), "D = \(ksStatistic(a, b))")
+    }
+
+    @Test("monitors: sources seen, probes and distinct sources per interval")
+    func monitors() throws {
+        let monitors = [Monitor(name: "quarter", prefixes: [IPv4Prefix("0.0.0.0/18")!]),
+                        Monitor(name: "pots", prefixes: [IPv4Prefix("0.0.1.0/28")!, IPv4Prefix("0.0.200.7/32")!])]
+        let events = HostEvents(rebootRate: 0.5 / 3600)
+        let s = smallScenario(hosts: 120, rate: 1, hours: 2, events: events, delay: 30, monitors: monitors, interval: 300)
+        let runs = 150
+        let exact = try ExactEngine(scenario: s), reference = try ReferenceEngine(scenario: s)
+        let a = (0..<runs).map { exact.run(seed: 5, run: $0, options: keep) }
+        let b = (0..<runs).map { reference.run(seed: 6, run: $0, options: keep) }
+        func compare(_ what: String, _ f: (OutbreakRecord) -> Double) {
+            let x = a.map(f), y = b.map(f)
+            #expect(ksStatistic(x, y) < ksCritical(runs, runs), "\(what): D = \(ksStatistic(x, y)), means \(mean(x)) vs \(mean(y))")
+        }
+        compare("quarter sources") { Double($0.summary.monitorSources[0]) }
+        compare("pots sources") { Double($0.summary.monitorSources[1]) }
+        compare("quarter probes, row 10") { Double($0.rows[10].monitors[0].probes) }
+        compare("quarter distinct, row 10") { Double($0.rows[10].monitors[0].distinctSources) }
+        compare("quarter new, row 10") { Double($0.rows[10].monitors[0].newSources) }
+        compare("quarter distinct, row 20") { Double($0.rows[20].monitors[0].distinctSources) }
+        compare("pots probes, total") { Double($0.rows.reduce(0) { $0 + $1.monitors[1].probes }) }
+        compare("quarter first seen of 10th source") { $0.firstSeenTimes[0].count >= 10 ? $0.firstSeenTimes[0][9] : .infinity }
+        // Within a run the counts are consistent with each other.
+        for record in a {
+            for row in record.rows {
+                for m in row.monitors {
+                    #expect(m.newSources <= m.distinctSources && m.distinctSources <= m.probes)
+                }
+            }
+            #expect(record.firstSeenTimes[0].count == record.summary.monitorSources[0])
+        }
+    }
+
+    @Test("the day-of-month lifecycle stops spreading at midnight on the 20th")
+    func lifecycle() throws {
+        let start = UTCCalendar.seconds(year: 2001, month: 7, day: 19, hour: 23, minute: 30)
+        let s = smallScenario(hosts: 120, rate: 1, hours: 1.5, initial: 2, lifecycle: Lifecycle(), start: start)
+        let (a, b) = try bothEngines(s, runs: 150) { Double($0.summary.everInfected) }
+        #expect(ksStatistic(a, b) < ksCritical(150, 150))
+        let record = try ExactEngine(scenario: s).run(seed: 1, options: keep)
+        #expect(record.infectionTimes.allSatisfy { $0 <= 1800 })
+        #expect(record.rows[30...].allSatisfy { $0.newInfections == 0 && $0.probesPerSecond == 0 })
+        #expect(record.rows[29].probesPerSecond > 0)
+        // Waking on the 1st: a run that starts dormant on the 31st resumes at midnight.
+        let dormant = smallScenario(hosts: 120, rate: 1, hours: 6, initial: 4, lifecycle: Lifecycle(),
+                                    start: UTCCalendar.seconds(year: 2001, month: 7, day: 31, hour: 22))
+        let woke = try ExactEngine(scenario: dormant).run(seed: 1, options: keep)
+        #expect(woke.infectionTimes.dropFirst(4).allSatisfy { $0 >= 2 * 3600 })
+        #expect(woke.summary.everInfected > 4)
+    }
+}
