@@ -352,9 +352,24 @@ final class ScenarioReader {
     }
 
     func readScan(_ node: Node) throws(ScenarioLoadError) -> ScanStrategy {
-        let m = try mapping(node, "worm.scan", keys: ["strategy", "anywhere", "local", "exclude"])
+        let m = try mapping(node, "worm.scan", keys: ["strategy", "anywhere", "local", "exclude", "key", "sequences", "start"])
         let name = try m["strategy"].map { n throws(ScenarioLoadError) in try string(n, "worm.scan.strategy") } ?? "uniform"
         let exclude = try m["exclude"].map { n throws(ScenarioLoadError) in try prefixList(n, "worm.scan.exclude") } ?? []
+        let applies: [String: [String]] = [
+            "uniform": ["exclude"], "localized": ["anywhere", "local", "exclude"],
+            "permutation": ["key"], "static-seed": ["key", "sequences"], "sequential": ["start"],
+        ]
+        if let allowed = applies[name] {
+            for key in ["anywhere", "local", "exclude", "key", "sequences", "start"] where m[key] != nil && !allowed.contains(key) {
+                throw fail(m[key], "worm.scan.\(key)", "does not apply to strategy '\(name)'")
+            }
+        }
+        func key() throws(ScenarioLoadError) -> UInt64 {
+            guard let n = m["key"] else { return 1 }
+            let v = try int(n, "worm.scan.key")
+            guard v >= 0 else { throw fail(n, "worm.scan.key", "must not be negative (got \(v))") }
+            return UInt64(v)
+        }
         switch name {
         case "uniform":
             for key in ["anywhere", "local"] where m[key] != nil { throw fail(m[key], "worm.scan.\(key)", "does not apply to strategy 'uniform'") }
@@ -371,10 +386,21 @@ final class ScenarioReader {
                 }
             }
             return .localized(anywhere: try double(anyNode, "worm.scan.anywhere"), components: components, exclude: exclude)
-        case "permutation", "sequential", "static-seed", "hit-list":
-            throw fail(m["strategy"], "worm.scan.strategy", "'\(name)' is not implemented yet in this version (uniform, localized); a hit list is worm.initial_infected")
+        case "permutation":
+            return .permutation(key: try key())
+        case "static-seed":
+            let sequences = try m["sequences"].map { n throws(ScenarioLoadError) in try int(n, "worm.scan.sequences") } ?? 1
+            return .staticSeed(sequences: sequences, key: try key())
+        case "sequential":
+            let start = try m["start"].map { n throws(ScenarioLoadError) in try string(n, "worm.scan.start") } ?? "random"
+            guard let mode = ScanStrategy.SequentialStart(rawValue: start) else {
+                throw fail(m["start"], "worm.scan.start", "'\(start)' is not one of random, own")
+            }
+            return .sequential(start: mode)
+        case "hit-list":
+            throw fail(m["strategy"], "worm.scan.strategy", "'hit-list' is not a strategy: a hit list is worm.initial_infected (the hosts infected at the start)")
         default:
-            throw fail(m["strategy"], "worm.scan.strategy", "'\(name)' is not one of uniform, localized")
+            throw fail(m["strategy"], "worm.scan.strategy", "'\(name)' is not one of uniform, localized, permutation, static-seed, sequential")
         }
     }
 

@@ -254,19 +254,28 @@ struct ScenarioErrorTests {
 
     // MARK: Strategies
 
-    @Test("scan strategies that are not implemented yet",
-          arguments: ["permutation", "sequential", "static-seed", "hit-list"])
-    func unimplementedStrategy(name: String) {
-        // permutation, sequential and static-seed are being added to the engine; when they
-        // land, move them to the positive tests.
-        #expect(loadError(tiny + "\n  scan:\n    strategy: \(name)")
-            == "bad.yaml:12: worm.scan.strategy: '\(name)' is not implemented yet in this version (uniform, localized); a hit list is worm.initial_infected")
+    @Test("a hit list is not a strategy")
+    func hitListStrategy() {
+        #expect(loadError(tiny + "\n  scan:\n    strategy: hit-list")
+            == "bad.yaml:12: worm.scan.strategy: 'hit-list' is not a strategy: a hit list is worm.initial_infected (the hosts infected at the start)")
+    }
+
+    @Test("sequence-walking strategies and their keys")
+    func sequenceStrategies() throws {
+        #expect(loadError(tiny + "\n  scan:\n    strategy: sequential\n    start: nearby")
+            == "bad.yaml:14: worm.scan.start: 'nearby' is not one of random, own")
+        #expect(loadError(tiny + "\n  scan:\n    strategy: permutation\n    sequences: 3")
+            == "bad.yaml:14: worm.scan.sequences: does not apply to strategy 'permutation'")
+        #expect(loadError(tiny + "\n  scan:\n    strategy: static-seed\n    sequences: 0")
+            == "bad.yaml:14: worm.scan.sequences: must be 1 to 64 (got 0)")
+        #expect(loadError(tiny + "\n  scan:\n    strategy: static-seed\n    exclude: [127.0.0.0/8]")
+            == "bad.yaml:14: worm.scan.exclude: does not apply to strategy 'static-seed'")
     }
 
     @Test("an unknown scan strategy")
     func unknownStrategy() {
         #expect(loadError(tiny + "\n  scan:\n    strategy: random")
-            == "bad.yaml:12: worm.scan.strategy: 'random' is not one of uniform, localized")
+            == "bad.yaml:12: worm.scan.strategy: 'random' is not one of uniform, localized, permutation, static-seed, sequential")
     }
 
     @Test("keys that do not apply to the strategy or placement")

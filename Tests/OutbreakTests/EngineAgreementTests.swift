@@ -116,4 +116,82 @@ struct EngineAgreementTests {
         #expect(woke.infectionTimes.dropFirst(4).allSatisfy { $0 >= 2 * 3600 })
         #expect(woke.summary.everInfected > 4)
     }
+
+    @Test("permutation scanning (Warhol): start after own position, jump on hitting an infected host")
+    func permutation() throws {
+        let s = smallScenario(hosts: 120, rate: 1, hours: 2, strategy: .permutation(key: 7))
+        let (a, b) = try bothEngines(s, runs: 150, options: keep) { timeToReach($0, 60) }
+        #expect(ksStatistic(a, b) < ksCritical(a.count, b.count), "D = \(ksStatistic(a, b))")
+    }
+
+    @Test("static seed (Code Red v1) with two sequences, reboots and patching")
+    func staticSeed() throws {
+        let events = HostEvents(patchSchedule: [.init(start: 0, rate: 0.1 / 3600)], rebootRate: 0.5 / 3600)
+        let s = smallScenario(hosts: 120, rate: 4, hours: 1, initial: 3, strategy: .staticSeed(sequences: 2, key: 3), events: events)
+        let (a, b) = try bothEngines(s, runs: 150) { Double($0.summary.everInfected) }
+        #expect(ksStatistic(a, b) < ksCritical(150, 150), "D = \(ksStatistic(a, b)), means \(mean(a)) vs \(mean(b))")
+    }
+
+    @Test("sequential scanning from a random start and from the host's own address")
+    func sequential() throws {
+        let random = smallScenario(hosts: 120, rate: 1, hours: 2, strategy: .sequential(start: .random))
+        let r = try bothEngines(random, runs: 150, options: keep) { timeToReach($0, 60) }
+        #expect(ksStatistic(r.exact, r.reference) < ksCritical(150, 150), "random start D = \(ksStatistic(r.exact, r.reference))")
+        let own = smallScenario(hosts: 120, rate: 1, hours: 1, strategy: .sequential(start: .own),
+                                placement: .clustered([.init(prefix: IPv4Prefix("0.0.64.0/18")!, weight: 1)]), delay: 20)
+        let o = try bothEngines(own, runs: 150, options: keep) { timeToReach($0, 30) }
+        #expect(ksStatistic(o.exact, o.reference) < ksCritical(150, 150), "own start D = \(ksStatistic(o.exact, o.reference))")
+    }
+
+    @Test("a sequence scanner paused by the lifecycle resumes where it was")
+    func pauseAndResume() throws {
+        // Spreads on the 19th until midnight, sleeps, wakes on 1 September.
+        let life = Lifecycle(spreadUntilDay: 19, floodUntilDay: 19)
+        let start = UTCCalendar.seconds(year: 2001, month: 8, day: 19, hour: 23, minute: 30)
+        let hours = 0.5 + 12 * 24 + 0.5
+        let s = smallScenario(hosts: 120, rate: 2, hours: hours, initial: 2, strategy: .staticSeed(sequences: 1, key: 5),
+                              lifecycle: life, start: start, interval: 3600)
+        let (a, b) = try bothEngines(s, runs: 150) { Double($0.summary.everInfected) }
+        #expect(ksStatistic(a, b) < ksCritical(150, 150), "D = \(ksStatistic(a, b)), means \(mean(a)) vs \(mean(b))")
+    }
+}
+
+@Suite("Sequence-walking worms")
+struct SequenceWormTests {
+    @Test("a static seed gives roughly linear growth at r·N/Ω infections per second")
+    func staticSeedIsLinear() throws {
+        let s = smallScenario(bits: 20, hosts: 2000, rate: 10, hours: 10, initial: 1, strategy: .staticSeed(sequences: 1, key: 1))
+        let engine = try ExactEngine(scenario: s)
+        let runs = (0..<8).map { engine.run(seed: 77, run: $0) }
+        let at5 = mean(runs.map { Double($0.rows[299].everInfected) })
+        let at10 = mean(runs.map { Double($0.rows[599].everInfected) })
+        let expected = 10.0 * 2000 / Double(1 << 20) * 3600  // per hour
+        #expect(Swift.abs(at5 / (5 * expected) - 1) < 0.15, "after 5 h: \(at5), expected about \(5 * expected)")
+        #expect(Swift.abs(at10 / (10 * expected) - 1) < 0.15, "after 10 h: \(at10), expected about \(10 * expected)")
+        // Uniform scanning with the same parameters has long saturated.
+        var uniform = s
+        uniform.worm.strategy = .uniform(exclude: [])
+        #expect(try ExactEngine(scenario: uniform).run(seed: 77).rows[299].everInfected > 1900)
+    }
+
+    @Test("the address permutation is a bijection and its inverse is exact")
+    func permutationIsBijection() {
+        for bits in [16, 17, 20] {
+            let p = AddressPermutation(bits: bits, key: 99)
+            var seen = [Bool](repeating: false, count: 1 << bits)
+            for i in 0..<UInt64(1 << bits) {
+                let a = p.forward(i)
+                #expect(a < UInt64(1 << bits))
+                #expect(!seen[Int(a)])
+                seen[Int(a)] = true
+                #expect(p.inverse(a) == i)
+            }
+        }
+        let full = AddressPermutation(bits: 32, key: 1)
+        var rng = Xoshiro256StarStar(seed: 5)
+        for _ in 0..<10_000 {
+            let x = rng.next() & 0xFFFF_FFFF
+            #expect(full.inverse(full.forward(x)) == x)
+        }
+    }
 }

@@ -30,7 +30,7 @@ struct ScenarioPlan {
         classes = scenario.worm.probeRate.classes
         var acc = 0.0
         classCumulative = classes.map { acc += $0.weight; return acc }
-        anyWeight = scenario.worm.strategy.anywhereWeight
+        anyWeight = scenario.worm.strategy.isSequential ? 0 : scenario.worm.strategy.anywhereWeight
         let excluded = scenario.worm.strategy.exclude.reduce(UInt64(0)) { $0 + $1.size }
         anySpace = Double(scenario.space.size - excluded)
         intervals = Swift.max(1, Int((scenario.duration / scenario.interval).rounded(.up)))
@@ -51,6 +51,38 @@ struct ScenarioPlan {
         phaseChanges = changes
         let n = Double(scenario.population.size)
         thresholds = [0.1, 0.5, 0.9].map { Swift.max(1, Int((n * $0).rounded(.up))) }
+    }
+
+    /// For sequence-walking strategies: the sequences' permutations (identity: `nil`) and
+    /// how a new instance starts.
+    var sequenceCount: Int {
+        if case .staticSeed(let k, _) = scenario.worm.strategy { return k }
+        return scenario.worm.strategy.isSequential ? 1 : 0
+    }
+
+    func permutation(_ sequence: Int) -> AddressPermutation? {
+        switch scenario.worm.strategy {
+        case .permutation(let key): return AddressPermutation(bits: scenario.space.bits, key: key)
+        case .staticSeed(_, let key): return AddressPermutation(bits: scenario.space.bits, key: key &+ UInt64(sequence) &* 0x9E37_79B9)
+        default: return nil
+        }
+    }
+
+    /// The sequence position a newly infected host at `address` starts from.
+    func startPosition(address: UInt32, permutation: AddressPermutation?, rng: inout Xoshiro256StarStar) -> UInt64 {
+        let size = scenario.space.size
+        switch scenario.worm.strategy {
+        case .permutation: return ((permutation?.inverse(UInt64(address)) ?? UInt64(address)) + 1) % size
+        case .staticSeed: return 0
+        case .sequential(let start): return start == .own ? (UInt64(address) + 1) % size : rng.nextInt(below: size)
+        default: return 0
+        }
+    }
+
+    /// Whether hitting an already infected host sends the scanner to a random position.
+    var jumpsOnInfected: Bool {
+        if case .permutation = scenario.worm.strategy { return true }
+        return false
     }
 
     func drawClass(_ rng: inout Xoshiro256StarStar) -> UInt8 {

@@ -99,11 +99,15 @@ struct ExactRun {
     var activeRate = 0.0
     var updatesSinceRebuild = 0
     var monitors: [MonitorTracker]
+    /// Cursors of sequence-walking strategies (nil for memoryless scanning).
+    var sequences: SequenceScanner?
     var scanning = true
     var flooding = false
     var infectionTimes: [Double] = []
     var thresholdTimes: [Double?] = [nil, nil, nil]
     var events = 0
+    /// Infections made by sequence hits since the last interval closed.
+    var pendingNew = 0
 
     init(plan: ScenarioPlan, rng: inout Xoshiro256StarStar, options: EngineOptions) {
         self.plan = plan
@@ -143,6 +147,7 @@ struct ExactRun {
         latentTime = .allocate(capacity: n)
         latentHost = .allocate(capacity: n)
         s = n
+        sequences = plan.sequenceCount > 0 ? SequenceScanner(plan: plan, addresses: addressBuffer, hosts: hostCount) : nil
         let keep = options.keepFirstSeen
         monitors = scenario.monitors.map { MonitorTracker(monitor: $0, plan: plan, hosts: hostCount, keepFirstSeen: keep) }
         if options.keepInfectionTimes { infectionTimes.reserveCapacity(n) }
@@ -154,6 +159,7 @@ struct ExactRun {
         for level in levels { level.deallocate() }
         latentTime.deallocate(); latentHost.deallocate()
         for m in monitors { m.deallocate() }
+        sequences?.deallocate()
     }
 
     // MARK: Segments
@@ -246,7 +252,10 @@ struct ExactRun {
             level.refresh(x)
         }
         noteUpdate()
-        if scanning { for m in monitors.indices { monitors[m].activate(h, address: a, rate: r, at: t, rng: &rng) } }
+        if scanning {
+            for m in monitors.indices { monitors[m].activate(h, address: a, rate: r, at: t, rng: &rng) }
+            sequences?.start(h, address: a, rate: r, at: t, rng: &rng)
+        }
     }
 
     /// Ends an active infection: `reboot` returns the host to susceptible, otherwise it is cleaned.
@@ -254,6 +263,7 @@ struct ExactRun {
         let a = addr[h]
         let b = Int(a >> 16)
         if scanning { for m in monitors.indices { monitors[m].deactivate(h, at: t, rng: &rng) } }
+        sequences?.stop(h)
         i -= 1
         infectedTree.add(b, -1)
         let r = classRate[Int(rateClass[h])]
@@ -366,7 +376,8 @@ struct ExactRun {
         while true {
             let nextPhase = phaseIndex < plan.phaseChanges.count ? plan.phaseChanges[phaseIndex].time : .infinity
             let nextLatent = latentHead != latentTail ? latentTime[latentHead] : .infinity
-            let breakpoint = Swift.min(intervalEnd, nextPhase, nextPatch, nextLatent)
+            let nextHit = sequences?.nextDue() ?? .infinity
+            let breakpoint = Swift.min(intervalEnd, nextPhase, nextPatch, nextLatent, nextHit)
 
             let congestion = plan.congestion(infected: i + l)
             let anyPressure = scanning ? anyCoefficient * activeRate * Double(s) : 0
@@ -394,6 +405,9 @@ struct ExactRun {
                     activate(h, at: due, rng: &rng)
                     events += 1
                 }
+                if sequences != nil {
+                    while let due = sequences?.nextDue(), due <= t { sequenceHit(at: due, rng: &rng) }
+                }
                 while phaseIndex < plan.phaseChanges.count && plan.phaseChanges[phaseIndex].time <= t {
                     applyPhase(plan.phaseChanges[phaseIndex].phase, at: t, rng: &rng)
                     phaseIndex += 1
@@ -403,6 +417,8 @@ struct ExactRun {
                     nextPatch = plan.nextPatchChange(after: t)
                 }
                 if t >= intervalEnd {
+                    newInfections += pendingNew
+                    pendingNew = 0
                     let length = intervalEnd - Double(k) * scenario.interval
                     var counts: [MonitorCounts] = []
                     counts.reserveCapacity(monitors.count)
@@ -471,6 +487,28 @@ struct ExactRun {
             infectionTimes: infectionTimes, firstSeenTimes: firstSeen)
     }
 
+    /// A sequence-walking cursor's probe reached a vulnerable host.
+    mutating func sequenceHit(at t: Double, rng: inout Xoshiro256StarStar) {
+        guard let (c, victim) = sequences?.take(), let k = sequences?.k, let size = sequences?.size,
+              var next = sequences?.positionAfterHit(c) else { return }
+        events += 1
+        let source = c / k
+        let victimState = state[victim]
+        if victimState == HostState.susceptible {
+            let congestion = plan.congestion(infected: i + l)
+            if congestion >= 1 || rng.nextUnit() < congestion {
+                infect(victim, at: t, rng: &rng)
+                pendingNew += 1
+            }
+        } else if (victimState == HostState.latent || victimState == HostState.infected) && plan.jumpsOnInfected && victim != source {
+            next = rng.nextInt(below: size)
+        }
+        // The source may have been cleaned by the infection bookkeeping above: only live cursors go on.
+        if state[source] == HostState.infected {
+            sequences?.leg(c, from: next, at: t, rate: classRate[Int(rateClass[source])] / Double(k), rng: &rng)
+        }
+    }
+
     func indexOf(_ address: UInt32) -> Int? {
         var lo = 0, hi = n
         while lo < hi {
@@ -489,10 +527,12 @@ struct ExactRun {
             let start = segmentStart(2, b)
             for p in start..<start + Int(count[2 * blockCount + b]) {
                 let h = Int(order[p])
+                let r = classRate[Int(rateClass[h])]
                 for m in monitors.indices {
-                    if scan { monitors[m].activate(h, address: addr[h], rate: classRate[Int(rateClass[h])], at: t, rng: &rng) }
+                    if scan { monitors[m].activate(h, address: addr[h], rate: r, at: t, rng: &rng) }
                     else { monitors[m].deactivate(h, at: t, rng: &rng) }
                 }
+                if scan { sequences?.resume(h, address: addr[h], rate: r, at: t, rng: &rng) } else { sequences?.pause(h, at: t, rng: &rng) }
             }
         }
         scanning = scan

@@ -75,7 +75,14 @@ public struct ReferenceEngine: Sendable {
             let p = susceptiblePos[h], last = susceptible.removeLast()
             if last != h { susceptible[p] = last; susceptiblePos[last] = p }
         }
+        // Sequence-walking strategies: one cursor per host and sequence.
+        let sequenceCount = plan.sequenceCount
+        let permutations = (0..<sequenceCount).map { plan.permutation($0) }
+        var cursor = [UInt64](repeating: 0, count: n * sequenceCount)
         func activate(_ h: Int) {
+            for q in 0..<sequenceCount {
+                cursor[h * sequenceCount + q] = plan.startPosition(address: addresses[h], permutation: permutations[q], rng: &rng)
+            }
             state[h] = HostState.infected
             activePos[h] = active.count
             active.append(h)
@@ -188,8 +195,15 @@ public struct ReferenceEngine: Sendable {
                     source = active[Int(rng.nextInt(below: UInt64(i)))]
                 }
                 var target: UInt32
+                var cursorIndex = -1
                 var pick = rng.nextUnit() * (anyWeight + components.reduce(0) { $0 + $1.weight })
-                if pick < anyWeight || components.isEmpty {
+                if sequenceCount > 0 {
+                    let q = sequenceCount == 1 ? 0 : Int(rng.nextInt(below: UInt64(sequenceCount)))
+                    cursorIndex = source * sequenceCount + q
+                    let position = cursor[cursorIndex]
+                    target = UInt32(truncatingIfNeeded: permutations[q]?.forward(position) ?? position)
+                    cursor[cursorIndex] = (position + 1) % spaceSize
+                } else if pick < anyWeight || components.isEmpty {
                     repeat { target = UInt32(truncatingIfNeeded: rng.nextInt(below: spaceSize)) } while exclude.contains { $0.contains(target) }
                 } else {
                     pick -= anyWeight
@@ -217,6 +231,10 @@ public struct ReferenceEngine: Sendable {
                     }
                 }
                 let victim = Int(hostAt[Int(target)])
+                if cursorIndex >= 0 && victim >= 0 && victim != source && plan.jumpsOnInfected
+                    && (state[victim] == HostState.latent || state[victim] == HostState.infected) {
+                    cursor[cursorIndex] = rng.nextInt(below: spaceSize)
+                }
                 if victim >= 0 && state[victim] == HostState.susceptible {
                     let c = plan.congestion(infected: n - susceptible.count - patched - cleaned)
                     if c >= 1 || rng.nextUnit() < c {

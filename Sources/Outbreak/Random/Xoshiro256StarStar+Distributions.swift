@@ -104,3 +104,25 @@ extension Xoshiro256StarStar {
         return flip ? n - k : k
     }
 }
+
+extension Xoshiro256StarStar {
+    /// A gamma variate with integer-or-real shape ≥ 1 and the given rate: the time until the
+    /// `shape`-th event of a Poisson process of that rate (Marsaglia & Tsang's method).
+    public mutating func gamma(shape: Double, rate: Double) -> Double {
+        guard rate > 0 else { return .infinity }
+        if shape <= 1 { return exponential(rate: rate) }
+        let d = shape - 1.0 / 3.0
+        let c = 1 / (9 * d).squareRoot()
+        while true {
+            var x: Double, v: Double
+            repeat {
+                x = standardNormal()
+                v = 1 + c * x
+            } while v <= 0
+            v = v * v * v
+            let u = nextOpenUnit()
+            if u < 1 - 0.0331 * x * x * x * x { return d * v / rate }
+            if Foundation.log(u) < 0.5 * x * x + d * (1 - v + Foundation.log(v)) { return d * v / rate }
+        }
+    }
+}

@@ -110,6 +110,12 @@ extension Scenario {
             weightSum += c.weight
         }
         guard Swift.abs(weightSum - 1) < 1e-9 else { throw fail("worm.scan", "weights sum to \(weightSum), not 1") }
+        if case .staticSeed(let sequences, _) = worm.strategy, !(1...64).contains(sequences) {
+            throw fail("worm.scan.sequences", "must be 1 to 64 (got \(sequences))")
+        }
+        if worm.strategy.isSequential && !monitors.isEmpty {
+            throw fail("monitors", "monitors are not yet supported with sequence-walking strategies (permutation, static-seed, sequential)")
+        }
         guard worm.initialInfected >= 0 else { throw fail("worm.initial_infected", "must not be negative") }
         guard worm.initialInfected + worm.initialAddresses.count >= 1 else { throw fail("worm.initial_infected", "at least one host must be infected at the start") }
         guard worm.initialInfected + worm.initialAddresses.count <= population.size else {

@@ -128,6 +128,34 @@ public enum ScanStrategy: Sendable, Hashable {
     /// weight a uniform address inside the host's own prefix of that length (Code Red II:
     /// 1/8 anywhere, 1/2 own /8, 3/8 own /16).
     case localized(anywhere: Double, components: [LocalComponent], exclude: [IPv4Prefix])
+    /// Staniford et al.'s permutation scanning (the Warhol worm): every instance walks one
+    /// shared pseudo-random permutation of the space, a new instance starting just after its
+    /// own position; an instance that hits an already infected host jumps to a random position.
+    case permutation(key: UInt64)
+    /// Code Red v1's static seed: every instance walks the same pseudo-random sequence(s) from
+    /// the start, whatever it finds. `sequences` distinct sequences (threads seeded
+    /// differently) share the host's probe rate evenly.
+    case staticSeed(sequences: Int, key: UInt64)
+    /// Sequential scanning upward through the space (wrapping at the end), from a random
+    /// address or from just after the host's own.
+    case sequential(start: SequentialStart)
+
+    /// Where a sequential scanner starts.
+    public enum SequentialStart: String, Sendable, Hashable {
+        /// A uniformly random address.
+        case random
+        /// The address just after the host's own (a "nearby" start).
+        case own
+    }
+
+    /// Whether targets follow a per-host sequence (permutation, static seed, sequential)
+    /// rather than independent random draws.
+    public var isSequential: Bool {
+        switch self {
+        case .uniform, .localized: return false
+        case .permutation, .staticSeed, .sequential: return true
+        }
+    }
 
     /// Probes aimed at the host's own prefix of a given length.
     public struct LocalComponent: Sendable, Hashable {
@@ -144,19 +172,20 @@ public enum ScanStrategy: Sendable, Hashable {
         switch self {
         case .uniform(let e): return e
         case .localized(_, _, let e): return e
+        case .permutation, .staticSeed, .sequential: return []
         }
     }
     /// The weight of uniform 'anywhere' probes.
     public var anywhereWeight: Double {
         switch self {
-        case .uniform: return 1
+        case .uniform, .permutation, .staticSeed, .sequential: return 1
         case .localized(let w, _, _): return w
         }
     }
     /// The local components (empty for uniform scanning).
     public var localComponents: [LocalComponent] {
         switch self {
-        case .uniform: return []
+        case .uniform, .permutation, .staticSeed, .sequential: return []
         case .localized(_, let c, _): return c
         }
     }

@@ -1,0 +1,176 @@
+/// Hosts that walk a sequence of addresses (permutation, static-seed and sequential
+/// scanning), simulated by jumping from one vulnerable address to the next.
+///
+/// A cursor at sequence position `p` probing at rate r reaches the next vulnerable position
+/// `v` after `v − p + 1` probes, i.e. after a Gamma(v − p + 1, r) time: one event per
+/// vulnerable address reached instead of one per probe. When the worm stops scanning
+/// mid-leg, the probes already sent are Binomial(d − 1, elapsed/leg) given the leg's end
+/// (the earlier arrivals of a Poisson process are uniform), which keeps the pause exact.
+struct SequenceScanner {
+    struct Entry { var due: Double; var cursor: Int32; var generation: UInt32 }
+
+    let k: Int
+    let size: UInt64
+    let plan: ScenarioPlan
+    let permutations: [AddressPermutation?]
+    /// Per sequence: positions of the vulnerable hosts, sorted, and the host at each.
+    let positions: [ContiguousArray<UInt64>]
+    let hostAt: [ContiguousArray<Int32>]
+    let position: UnsafeMutablePointer<UInt64>
+    let target: UnsafeMutablePointer<Int32>
+    let remaining: UnsafeMutablePointer<UInt64>
+    let since: UnsafeMutablePointer<Double>
+    let due: UnsafeMutablePointer<Double>
+    let generation: UnsafeMutablePointer<UInt32>
+    /// Per host: 0 no cursors, 1 running, 2 paused.
+    let legState: UnsafeMutablePointer<UInt8>
+    var heap: ContiguousArray<Entry> = []
+
+    init(plan: ScenarioPlan, addresses: UnsafeMutablePointer<UInt32>, hosts n: Int) {
+        self.plan = plan
+        k = plan.sequenceCount
+        size = plan.scenario.space.size
+        permutations = (0..<k).map { plan.permutation($0) }
+        var pos: [ContiguousArray<UInt64>] = []
+        var at: [ContiguousArray<Int32>] = []
+        for s in 0..<k {
+            var pairs = ContiguousArray<(UInt64, Int32)>()
+            pairs.reserveCapacity(n)
+            for h in 0..<n {
+                let a = UInt64(addresses[h])
+                pairs.append((permutations[s]?.inverse(a) ?? a, Int32(h)))
+            }
+            if permutations[s] != nil { pairs.sort { $0.0 < $1.0 } }
+            pos.append(ContiguousArray(pairs.map(\.0)))
+            at.append(ContiguousArray(pairs.map(\.1)))
+        }
+        positions = pos
+        hostAt = at
+        let cursors = n * k
+        position = .allocate(capacity: cursors); position.initialize(repeating: 0, count: cursors)
+        target = .allocate(capacity: cursors); target.initialize(repeating: 0, count: cursors)
+        remaining = .allocate(capacity: cursors); remaining.initialize(repeating: 0, count: cursors)
+        since = .allocate(capacity: cursors); since.initialize(repeating: 0, count: cursors)
+        due = .allocate(capacity: cursors); due.initialize(repeating: 0, count: cursors)
+        generation = .allocate(capacity: cursors); generation.initialize(repeating: 0, count: cursors)
+        legState = .allocate(capacity: n); legState.initialize(repeating: 0, count: n)
+    }
+
+    func deallocate() {
+        position.deallocate(); target.deallocate(); remaining.deallocate(); since.deallocate()
+        due.deallocate(); generation.deallocate(); legState.deallocate()
+    }
+
+    // MARK: Legs
+
+    /// Starts a leg for cursor `c` from sequence position `from` at time `t`.
+    mutating func leg(_ c: Int, from: UInt64, at t: Double, rate: Double, rng: inout Xoshiro256StarStar) {
+        let s = c % k
+        let list = positions[s]
+        var lo = 0, hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if list[mid] < from { lo = mid + 1 } else { hi = mid }
+        }
+        if lo == list.count { lo = 0 }
+        let p = list[lo]
+        let distance = (p >= from ? p - from : p + size - from) + 1
+        position[c] = from
+        target[c] = Int32(lo)
+        remaining[c] = distance
+        schedule(c, at: t, rate: rate, rng: &rng)
+    }
+
+    mutating func schedule(_ c: Int, at t: Double, rate: Double, rng: inout Xoshiro256StarStar) {
+        since[c] = t
+        due[c] = t + rng.gamma(shape: Double(remaining[c]), rate: rate)
+        push(Entry(due: due[c], cursor: Int32(c), generation: generation[c]))
+    }
+
+    mutating func start(_ h: Int, address: UInt32, rate: Double, at t: Double, rng: inout Xoshiro256StarStar) {
+        legState[h] = 1
+        for s in 0..<k {
+            let from = plan.startPosition(address: address, permutation: permutations[s], rng: &rng)
+            leg(h * k + s, from: from, at: t, rate: rate / Double(k), rng: &rng)
+        }
+    }
+
+    mutating func stop(_ h: Int) {
+        legState[h] = 0
+        for s in 0..<k { generation[h * k + s] &+= 1 }
+    }
+
+    mutating func pause(_ h: Int, at t: Double, rng: inout Xoshiro256StarStar) {
+        guard legState[h] == 1 else { return }
+        legState[h] = 2
+        for s in 0..<k {
+            let c = h * k + s
+            generation[c] &+= 1
+            let span = due[c] - since[c]
+            let fraction = span > 0 ? Swift.min(1, (t - since[c]) / span) : 0
+            let sent = UInt64(rng.binomial(trials: Int(remaining[c] - 1), probability: fraction))
+            position[c] = (position[c] + sent) % size
+            remaining[c] -= sent
+        }
+    }
+
+    mutating func resume(_ h: Int, address: UInt32, rate: Double, at t: Double, rng: inout Xoshiro256StarStar) {
+        if legState[h] == 0 { start(h, address: address, rate: rate, at: t, rng: &rng); return }
+        guard legState[h] == 2 else { return }
+        legState[h] = 1
+        for s in 0..<k { schedule(h * k + s, at: t, rate: rate / Double(k), rng: &rng) }
+    }
+
+    /// The time of the next live event, dropping cancelled ones.
+    mutating func nextDue() -> Double {
+        while let top = heap.first {
+            if generation[Int(top.cursor)] == top.generation { return top.due }
+            pop()
+        }
+        return .infinity
+    }
+
+    /// Takes the next live event: the cursor and the vulnerable host its probe reached.
+    mutating func take() -> (cursor: Int, host: Int) {
+        let c = Int(heap[0].cursor)
+        pop()
+        let s = c % k
+        return (c, Int(hostAt[s][Int(target[c])]))
+    }
+
+    /// The position after the one a cursor just probed.
+    func positionAfterHit(_ c: Int) -> UInt64 {
+        (positions[c % k][Int(target[c])] + 1) % size
+    }
+
+    // MARK: Heap
+
+    mutating func push(_ e: Entry) {
+        heap.append(e)
+        var i = heap.count - 1
+        while i > 0 {
+            let parent = (i - 1) >> 1
+            if heap[parent].due <= e.due { break }
+            heap[i] = heap[parent]
+            i = parent
+        }
+        heap[i] = e
+    }
+
+    mutating func pop() {
+        let last = heap.removeLast()
+        guard !heap.isEmpty else { return }
+        var i = 0
+        let n = heap.count
+        while true {
+            let l = 2 * i + 1
+            if l >= n { break }
+            var child = l
+            if l + 1 < n && heap[l + 1].due < heap[l].due { child = l + 1 }
+            if heap[child].due >= last.due { break }
+            heap[i] = heap[child]
+            i = child
+        }
+        heap[i] = last
+    }
+}
