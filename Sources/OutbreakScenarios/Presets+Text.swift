@@ -47,6 +47,47 @@ monitors:
   - name: lbnl-a
     prefixes: [131.243.0.0/16]
 """#),
+        ("codered-v1", #"""
+# Code Red v1, 12-19 July 2001: the first .ida worm, whose random number generator
+# had a static seed, so every instance walked the same list of addresses and
+# spread slowly and roughly linearly (CERT IN-2001-08; Moore, Shannon, Brown IMW 2002).
+format: wormwatch.scenario/1
+name: codered-v1
+summary: Code Red v1 from 12 July 2001, static seed (every instance scans the same sequence).
+start: 2001-07-12T00:00:00Z
+# Spreads until the end of the 19th, then the lifecycle switches to flooding.
+duration_hours: 192
+interval_seconds: 600
+space:
+  bits: 32
+  reserved: default
+population:
+  # The same IIS population that Code Red v2 later reached (CAIDA: 359,104 addresses).
+  size: 360000
+  placement: uniform
+worm:
+  # As Code Red v2: about 6 probes/s per host in the wild (99 scanning threads).
+  probe_rate: 6
+  probe_bytes: 62
+  infection_delay_seconds: 1
+  initial_infected: 1             # assumed: one first instance
+  scan:
+    # Every instance starts at the beginning of the same pseudo-random sequence.
+    # Assumed: one sequence per host (all threads seeded alike); 'sequences: 99'
+    # would give each thread its own sequence at 1/99 of the host's rate.
+    strategy: static-seed
+    sequences: 1
+    key: 1
+  lifecycle:
+    spread_until_day: 19
+    flood_until_day: 27
+    flood_target: 198.137.240.91
+    flood_bits_per_second: 0
+host_events:
+  # It lives in memory only: a reboot removes it and the host can be infected again.
+  # Assumed: servers reboot about once a week.
+  reboot_rate_per_hour: 0.006
+"""#),
         ("codered-v2", #"""
 # Code Red v2, 19 July 2001: the "random seed" variant of the .ida worm.
 # Every number below comes from the published record (shared/reference/published-record.md);

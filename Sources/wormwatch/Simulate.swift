@@ -52,9 +52,9 @@ struct Simulate: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard runs >= 1 && runs <= 1_000_000 else { throw ValidationError("--runs must be between 1 and 1000000 (got \(runs))") }
-        guard threads >= 0 && threads <= 1024 else { throw ValidationError("--threads must be between 0 and 1024 (got \(threads))") }
-        if let hours { guard hours.isFinite && hours > 0 && hours <= 8784 else { throw ValidationError("--hours must be more than 0 and at most 8784 (got \(hours))") } }
+        guard runs >= 1 && runs <= 1_000_000 else { throw ValidationError("--runs: must be between 1 and 1000000 (got \(runs))") }
+        guard threads >= 0 && threads <= 1024 else { throw ValidationError("--threads: must be between 0 and 1024 (got \(threads))") }
+        if let hours { guard hours.isFinite && hours > 0 && hours <= 8784 else { throw ValidationError("--hours: must be more than 0 and at most 8784 (got \(hours))") } }
     }
 
     func run() throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct WormWatch: ParsableCommand {
@@ -16,4 +17,34 @@ struct WormWatch: ParsableCommand {
         """,
         subcommands: [Simulate.self, Scenarios.self]
     )
+
+    /// Parses and runs, reporting every error as `wormwatch: error: <where>: <what>` on
+    /// stderr with its sysexits status (conventions.md); help goes to stdout.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            var text = message(for: error)
+            if text.hasPrefix("Error: ") { text.removeFirst(7) }
+            let location = optionName(in: text)
+            if let location, !text.hasPrefix(location + ":") { text = location + ": " + text }
+            Terminal.printError("wormwatch: error: " + text)
+            Terminal.printError("hint: see 'wormwatch help' or add --help after the subcommand")
+            Foundation.exit(code == .validationFailure || code.rawValue == 1 ? 64 : code.rawValue)
+        }
+    }
+
+    /// The first `--option` or `-o` named in an argument parser message.
+    static func optionName(in text: String) -> String? {
+        let words = text.split(whereSeparator: { " '\"<>,.:".contains($0) })
+        return words.first { $0.hasPrefix("--") && $0.count > 2 }.map(String.init)
+    }
 }

@@ -263,13 +263,13 @@ struct ScenarioErrorTests {
     @Test("sequence-walking strategies and their keys")
     func sequenceStrategies() throws {
         #expect(loadError(tiny + "\n  scan:\n    strategy: sequential\n    start: nearby")
-            == "bad.yaml:14: worm.scan.start: 'nearby' is not one of random, own")
+            == "bad.yaml:13: worm.scan.start: 'nearby' is not one of random, own")
         #expect(loadError(tiny + "\n  scan:\n    strategy: permutation\n    sequences: 3")
-            == "bad.yaml:14: worm.scan.sequences: does not apply to strategy 'permutation'")
+            == "bad.yaml:13: worm.scan.sequences: does not apply to strategy 'permutation'")
         #expect(loadError(tiny + "\n  scan:\n    strategy: static-seed\n    sequences: 0")
-            == "bad.yaml:14: worm.scan.sequences: must be 1 to 64 (got 0)")
+            == "bad.yaml:13: worm.scan.sequences: must be 1 to 64 (got 0)")
         #expect(loadError(tiny + "\n  scan:\n    strategy: static-seed\n    exclude: [127.0.0.0/8]")
-            == "bad.yaml:14: worm.scan.exclude: does not apply to strategy 'static-seed'")
+            == "bad.yaml:13: worm.scan.exclude: does not apply to strategy 'static-seed'")
     }
 
     @Test("an unknown scan strategy")

@@ -146,9 +146,7 @@ struct CLITests {
         #expect(run.stdout.isEmpty)
         let first = try #require(run.stderrLines.first)
         #expect(first.contains(option))
-        withKnownIssue("swift-argument-parser prints 'Error: …', not 'wormwatch: error: <option>: …' (conventions.md)") {
-            #expect(first.hasPrefix("wormwatch: error: \(option)"))
-        }
+        #expect(first.hasPrefix("wormwatch: error: \(option)"), "\(first)")
     }
 
     @Test("--hours that makes the scenario invalid is a usage error")

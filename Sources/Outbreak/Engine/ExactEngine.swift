@@ -32,6 +32,20 @@ public struct ExactEngine: Sendable {
     }
 }
 
+/// One host's engine state, packed so that touching a host costs one cache miss.
+struct HostRecord {
+    /// Its address.
+    var address: UInt32
+    /// Its position in `order` (inside its /16 block's segments).
+    var slot: Int32
+    /// One of ``HostState``.
+    var state: UInt8 = HostState.susceptible
+    /// Index of its probe-rate class.
+    var rateClass: UInt8 = 0
+    /// Whether it has ever been infected (re-infections after a reboot count once).
+    var wasInfected = false
+}
+
 /// Host states; the per-block segments are ordered S | L | I | R.
 @usableFromInline enum HostState {
     static let susceptible: UInt8 = 0
@@ -75,15 +89,11 @@ struct ExactRun {
     let options: EngineOptions
     let n: Int
     let blockCount: Int
-    let addr: UnsafeMutablePointer<UInt32>
+    /// Everything about host h in one place (one cache line touched per host).
+    let host: UnsafeMutablePointer<HostRecord>
     let order: UnsafeMutablePointer<Int32>
-    let slot: UnsafeMutablePointer<Int32>
-    let state: UnsafeMutablePointer<UInt8>
-    let rateClass: UnsafeMutablePointer<UInt8>
-    /// Whether each host has ever been infected (re-infections after a reboot count once).
-    let wasInfected: UnsafeMutablePointer<Bool>
     let blockStart: UnsafeMutablePointer<Int32>
-    /// `count[seg * blockCount + b]`: hosts of block b in segment seg (S, L, I, R).
+    /// `count[b * 4 + seg]`: hosts of block b in segment seg (S, L, I, R), a block's four together.
     let count: UnsafeMutablePointer<Int32>
     let susceptibleTree: CountTree
     let infectedTree: CountTree
@@ -99,6 +109,8 @@ struct ExactRun {
     var activeRate = 0.0
     var updatesSinceRebuild = 0
     var monitors: [MonitorTracker]
+    /// Per host and monitor (host-major, so one host's monitor data share a cache line).
+    let monitorSlots: UnsafeMutablePointer<MonitorSlot>
     /// Cursors of sequence-walking strategies (nil for memoryless scanning).
     var sequences: SequenceScanner?
     var scanning = true
@@ -117,25 +129,20 @@ struct ExactRun {
         let hostCount = addresses.count
         n = hostCount
         blockCount = 1 << (scenario.space.bits - 16)
-        let addressBuffer = UnsafeMutablePointer<UInt32>.allocate(capacity: hostCount)
-        for h in 0..<hostCount { addressBuffer[h] = addresses[h] }
-        addr = addressBuffer
+        let records = UnsafeMutablePointer<HostRecord>.allocate(capacity: hostCount)
+        for h in 0..<hostCount { records[h] = HostRecord(address: addresses[h], slot: Int32(h)) }
+        host = records
         order = .allocate(capacity: n)
-        slot = .allocate(capacity: n)
-        for h in 0..<n { order[h] = Int32(h); slot[h] = Int32(h) }
-        state = .allocate(capacity: n); state.initialize(repeating: HostState.susceptible, count: n)
-        wasInfected = .allocate(capacity: hostCount)
-        wasInfected.initialize(repeating: false, count: hostCount)
-        rateClass = .allocate(capacity: n)
-        for h in 0..<n { rateClass[h] = plan.drawClass(&rng) }
+        for h in 0..<n { order[h] = Int32(h) }
+        for h in 0..<n { host[h].rateClass = plan.drawClass(&rng) }
         blockStart = .allocate(capacity: blockCount + 1); blockStart.initialize(repeating: 0, count: blockCount + 1)
         count = .allocate(capacity: 4 * blockCount); count.initialize(repeating: 0, count: 4 * blockCount)
-        for h in 0..<n { count[Int(addresses[h] >> 16)] += 1 }
-        for b in 0..<blockCount { blockStart[b + 1] = blockStart[b] + count[b] }
+        for h in 0..<n { count[Int(addresses[h] >> 16) * 4] += 1 }
+        for b in 0..<blockCount { blockStart[b + 1] = blockStart[b] + count[b * 4] }
         susceptibleTree = CountTree(count: blockCount)
         infectedTree = CountTree(count: blockCount)
         let counts = count
-        susceptibleTree.build { Int64(counts[$0]) }
+        susceptibleTree.build { Int64(counts[$0 * 4]) }
         levels = scenario.worm.strategy.localComponents.filter { $0.weight > 0 }.map {
             LevelState(length: $0.length, weight: $0.weight, spaceBits: scenario.space.bits)
         }
@@ -147,18 +154,24 @@ struct ExactRun {
         latentTime = .allocate(capacity: n)
         latentHost = .allocate(capacity: n)
         s = n
-        sequences = plan.sequenceCount > 0 ? SequenceScanner(plan: plan, addresses: addressBuffer, hosts: hostCount) : nil
+        sequences = plan.sequenceCount > 0 ? SequenceScanner(plan: plan, addresses: addresses) : nil
         let keep = options.keepFirstSeen
-        monitors = scenario.monitors.map { MonitorTracker(monitor: $0, plan: plan, hosts: hostCount, keepFirstSeen: keep) }
+        let monitorCount = scenario.monitors.count
+        let slots = UnsafeMutablePointer<MonitorSlot>.allocate(capacity: Swift.max(1, hostCount * monitorCount))
+        slots.initialize(repeating: MonitorSlot(), count: Swift.max(1, hostCount * monitorCount))
+        monitorSlots = slots
+        monitors = scenario.monitors.enumerated().map {
+            MonitorTracker(monitor: $0.element, index: $0.offset, of: monitorCount, slots: slots, plan: plan, keepFirstSeen: keep)
+        }
         if options.keepInfectionTimes { infectionTimes.reserveCapacity(n) }
     }
 
     func deallocate() {
-        addr.deallocate(); order.deallocate(); slot.deallocate(); state.deallocate(); rateClass.deallocate(); wasInfected.deallocate()
+        host.deallocate(); order.deallocate()
         blockStart.deallocate(); count.deallocate(); susceptibleTree.deallocate(); infectedTree.deallocate()
         for level in levels { level.deallocate() }
         latentTime.deallocate(); latentHost.deallocate()
-        for m in monitors { m.deallocate() }
+        monitorSlots.deallocate()
         sequences?.deallocate()
     }
 
@@ -167,34 +180,35 @@ struct ExactRun {
     @inline(__always) func segmentStart(_ seg: Int, _ b: Int) -> Int {
         var p = Int(blockStart[b])
         var k = 0
-        while k < seg { p += Int(count[k * blockCount + b]); k += 1 }
+        let base = b * 4
+        while k < seg { p += Int(count[base + k]); k += 1 }
         return p
     }
 
     @inline(__always) mutating func swapSlots(_ p: Int, _ q: Int) {
         let a = order[p], c = order[q]
         order[p] = c; order[q] = a
-        slot[Int(c)] = Int32(p); slot[Int(a)] = Int32(q)
+        host[Int(c)].slot = Int32(p); host[Int(a)].slot = Int32(q)
     }
 
     /// Moves host h from segment `seg` to `seg + 1` of its block.
     @inline(__always) mutating func forward(_ h: Int, _ seg: Int, _ b: Int) {
-        swapSlots(Int(slot[h]), segmentStart(seg + 1, b) - 1)
-        count[seg * blockCount + b] -= 1
-        count[(seg + 1) * blockCount + b] += 1
+        swapSlots(Int(host[h].slot), segmentStart(seg + 1, b) - 1)
+        count[b * 4 + seg] -= 1
+        count[b * 4 + seg + 1] += 1
     }
 
     /// Moves host h from segment `seg` to `seg - 1` of its block.
     @inline(__always) mutating func backward(_ h: Int, _ seg: Int, _ b: Int) {
-        swapSlots(Int(slot[h]), segmentStart(seg, b))
-        count[seg * blockCount + b] -= 1
-        count[(seg - 1) * blockCount + b] += 1
+        swapSlots(Int(host[h].slot), segmentStart(seg, b))
+        count[b * 4 + seg] -= 1
+        count[b * 4 + seg - 1] += 1
     }
 
     // MARK: Transitions
 
     @inline(__always) mutating func susceptibleChanged(_ h: Int, _ delta: Int32) {
-        let a = addr[h]
+        let a = host[h].address
         susceptibleTree.add(Int(a >> 16), Int64(delta))
         for level in levels {
             let x = Int(a >> level.shift)
@@ -214,13 +228,13 @@ struct ExactRun {
     }
 
     mutating func infect(_ h: Int, at t: Double, immediate: Bool = false, rng: inout Xoshiro256StarStar) {
-        let b = Int(addr[h] >> 16)
+        let b = Int(host[h].address >> 16)
         susceptibleChanged(h, -1)
         forward(h, 0, b)
-        state[h] = HostState.latent
+        host[h].state = HostState.latent
         l += 1
-        if !wasInfected[h] {
-            wasInfected[h] = true
+        if !host[h].wasInfected {
+            host[h].wasInfected = true
             ever += 1
         }
         for k in 0..<3 where thresholdTimes[k] == nil && ever >= plan.thresholds[k] { thresholdTimes[k] = t }
@@ -236,14 +250,14 @@ struct ExactRun {
     }
 
     mutating func activate(_ h: Int, at t: Double, rng: inout Xoshiro256StarStar) {
-        let a = addr[h]
+        let a = host[h].address
         let b = Int(a >> 16)
         forward(h, 1, b)
-        state[h] = HostState.infected
+        host[h].state = HostState.infected
         l -= 1
         i += 1
         infectedTree.add(b, 1)
-        let r = classRate[Int(rateClass[h])]
+        let r = classRate[Int(host[h].rateClass)]
         activeRate += r
         for level in levels {
             let x = Int(a >> level.shift)
@@ -260,13 +274,13 @@ struct ExactRun {
 
     /// Ends an active infection: `reboot` returns the host to susceptible, otherwise it is cleaned.
     mutating func deactivate(_ h: Int, at t: Double, reboot: Bool, rng: inout Xoshiro256StarStar) {
-        let a = addr[h]
+        let a = host[h].address
         let b = Int(a >> 16)
         if scanning { for m in monitors.indices { monitors[m].deactivate(h, at: t, rng: &rng) } }
         sequences?.stop(h)
         i -= 1
         infectedTree.add(b, -1)
-        let r = classRate[Int(rateClass[h])]
+        let r = classRate[Int(host[h].rateClass)]
         activeRate = i == 0 ? 0 : activeRate - r
         for level in levels {
             let x = Int(a >> level.shift)
@@ -277,25 +291,37 @@ struct ExactRun {
         if reboot {
             backward(h, 2, b)
             backward(h, 1, b)
-            state[h] = HostState.susceptible
+            host[h].state = HostState.susceptible
             susceptibleChanged(h, 1)
         } else {
             forward(h, 2, b)
-            state[h] = HostState.cleaned
+            host[h].state = HostState.cleaned
             cleaned += 1
             noteUpdate()
         }
     }
 
     mutating func patch(_ h: Int) {
-        let b = Int(addr[h] >> 16)
+        let b = Int(host[h].address >> 16)
         susceptibleChanged(h, -1)
         forward(h, 0, b); forward(h, 1, b); forward(h, 2, b)
-        state[h] = HostState.patched
+        host[h].state = HostState.patched
         patched += 1
     }
 
     // MARK: Choosing hosts
+
+    /// A uniform susceptible host: by rejection from all hosts while they are mostly
+    /// susceptible (one probe of memory), else by rank through the Fenwick tree.
+    @inline(__always) func uniformSusceptible(rng: inout Xoshiro256StarStar) -> Int {
+        if s * 4 >= n * 3 {
+            while true {
+                let h = Int(rng.nextInt(below: UInt64(n)))
+                if host[h].state == HostState.susceptible { return h }
+            }
+        }
+        return susceptibleHost(rank: Int64(rng.nextInt(below: UInt64(s))))
+    }
 
     /// A uniform susceptible host among the /16 blocks, given a rank in `0 ..< s`.
     @inline(__always) func susceptibleHost(rank k: Int64) -> Int {
@@ -310,9 +336,7 @@ struct ExactRun {
 
     mutating func chooseVictim(_ u: Double, anyPressure: Double, rng: inout Xoshiro256StarStar) -> Int {
         var rest = u
-        if rest < anyPressure || levels.isEmpty {
-            return susceptibleHost(rank: Int64(rng.nextInt(below: UInt64(s))))
-        }
+        if rest < anyPressure || levels.isEmpty { return uniformSusceptible(rng: &rng) }
         rest -= anyPressure
         for (index, level) in levels.enumerated() {
             let total = level.pressure.total
@@ -454,7 +478,7 @@ struct ExactRun {
             }
             u -= infectionRate
             if u < patchTotal, s > 0 {
-                patch(susceptibleHost(rank: Int64(rng.nextInt(below: UInt64(s)))))
+                patch(uniformSusceptible(rng: &rng))
                 continue
             }
             u -= patchTotal
@@ -470,7 +494,7 @@ struct ExactRun {
                 if scanning {
                     for b in 0..<blockCount {
                         let start = segmentStart(2, b)
-                        for p in start..<start + Int(count[2 * blockCount + b]) { monitors[m].flushSeen(Int(order[p]), before: duration) }
+                        for p in start..<start + Int(count[b * 4 + 2]) { monitors[m].flushSeen(Int(order[p]), before: duration) }
                     }
                 }
                 firstSeen.append(monitors[m].firstSeen.sorted())
@@ -493,7 +517,7 @@ struct ExactRun {
               var next = sequences?.positionAfterHit(c) else { return }
         events += 1
         let source = c / k
-        let victimState = state[victim]
+        let victimState = host[victim].state
         if victimState == HostState.susceptible {
             let congestion = plan.congestion(infected: i + l)
             if congestion >= 1 || rng.nextUnit() < congestion {
@@ -504,8 +528,8 @@ struct ExactRun {
             next = rng.nextInt(below: size)
         }
         // The source may have been cleaned by the infection bookkeeping above: only live cursors go on.
-        if state[source] == HostState.infected {
-            sequences?.leg(c, from: next, at: t, rate: classRate[Int(rateClass[source])] / Double(k), rng: &rng)
+        if host[source].state == HostState.infected {
+            sequences?.leg(c, from: next, at: t, rate: classRate[Int(host[source].rateClass)] / Double(k), rng: &rng)
         }
     }
 
@@ -513,9 +537,9 @@ struct ExactRun {
         var lo = 0, hi = n
         while lo < hi {
             let mid = (lo + hi) / 2
-            if addr[mid] < address { lo = mid + 1 } else { hi = mid }
+            if host[mid].address < address { lo = mid + 1 } else { hi = mid }
         }
-        return lo < n && addr[lo] == address ? lo : nil
+        return lo < n && host[lo].address == address ? lo : nil
     }
 
     /// Switches the lifecycle phase; monitors see scanning stop and start.
@@ -523,16 +547,17 @@ struct ExactRun {
         let scan = phase == .spread
         flooding = phase == .flood
         guard scan != scanning else { return }
+        if !scan { for m in monitors.indices { monitors[m].settlePool(at: t, rng: &rng) } }
         for b in 0..<blockCount {
             let start = segmentStart(2, b)
-            for p in start..<start + Int(count[2 * blockCount + b]) {
+            for p in start..<start + Int(count[b * 4 + 2]) {
                 let h = Int(order[p])
-                let r = classRate[Int(rateClass[h])]
+                let r = classRate[Int(host[h].rateClass)]
                 for m in monitors.indices {
-                    if scan { monitors[m].activate(h, address: addr[h], rate: r, at: t, rng: &rng) }
-                    else { monitors[m].deactivate(h, at: t, rng: &rng) }
+                    if scan { monitors[m].activate(h, address: host[h].address, rate: r, at: t, rng: &rng) }
+                    else { monitors[m].deactivate(h, at: t, poolSettled: true, rng: &rng) }
                 }
-                if scan { sequences?.resume(h, address: addr[h], rate: r, at: t, rng: &rng) } else { sequences?.pause(h, at: t, rng: &rng) }
+                if scan { sequences?.resume(h, address: host[h].address, rate: r, at: t, rng: &rng) } else { sequences?.pause(h, at: t, rng: &rng) }
             }
         }
         scanning = scan

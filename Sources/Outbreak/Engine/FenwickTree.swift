@@ -3,7 +3,7 @@
 @usableFromInline
 struct CountTree {
     @usableFromInline let n: Int
-    @usableFromInline let tree: UnsafeMutablePointer<Int64>
+    @usableFromInline let tree: UnsafeMutablePointer<Int32>
     @usableFromInline let topStep: Int
 
     @usableFromInline
@@ -22,7 +22,7 @@ struct CountTree {
     /// Sets every slot from `values` in O(n).
     @usableFromInline
     func build(_ values: (Int) -> Int64) {
-        for i in 1...n { tree[i] = values(i - 1) }
+        for i in 1...n { tree[i] = Int32(truncatingIfNeeded: values(i - 1)) }
         for i in 1...n {
             let j = i + (i & -i)
             if j <= n { tree[j] &+= tree[i] }
@@ -31,15 +31,16 @@ struct CountTree {
 
     @inlinable
     func add(_ index: Int, _ delta: Int64) {
+        let d = Int32(truncatingIfNeeded: delta)
         var i = index + 1
-        while i <= n { tree[i] &+= delta; i += i & -i }
+        while i <= n { tree[i] &+= d; i += i & -i }
     }
 
     /// Sum of slots `0 ..< index`.
     @inlinable
     func prefix(_ index: Int) -> Int64 {
         var i = index, s: Int64 = 0
-        while i > 0 { s &+= tree[i]; i -= i & -i }
+        while i > 0 { s &+= Int64(tree[i]); i -= i & -i }
         return s
     }
 
@@ -49,7 +50,7 @@ struct CountTree {
         var pos = 0, rest = k, step = topStep
         while step > 0 {
             let next = pos + step
-            if next <= n && tree[next] <= rest { pos = next; rest -= tree[next] }
+            if next <= n && Int64(tree[next]) <= rest { pos = next; rest -= Int64(tree[next]) }
             step >>= 1
         }
         return (pos, rest)

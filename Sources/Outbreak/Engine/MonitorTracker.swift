@@ -15,14 +15,22 @@ import Foundation
 /// so the interval's probes are `seen + Poisson(λ·Σ remaining time)`. The remaining times
 /// of pool hosts are truncated-exponential; their sum is drawn term by term for up to 256
 /// sources of a class and by its normal limit (exact mean and variance) above that.
+/// What a monitor knows of one host: its first probe in the current activation, its rate
+/// class (-1: not active) and whether the monitor has ever seen it.
+struct MonitorSlot {
+    var firstProbe: Double = 0
+    var hostClass: Int32 = -1
+    var seen: Bool = false
+}
+
 struct MonitorTracker {
     let plan: ScenarioPlan
     let monitor: Monitor
     let keepFirstSeen: Bool
-    let firstProbe: UnsafeMutablePointer<Double>
-    let hostClass: UnsafeMutablePointer<Int32>
-    let seen: UnsafeMutablePointer<Bool>
-    let hosts: Int
+    /// This monitor's slot of host h is `slots[h * monitorCount + index]`.
+    let slots: UnsafeMutablePointer<MonitorSlot>
+    let index: Int
+    let monitorCount: Int
     /// Probability that one probe lands here, by the source's /16 block (uniform scanning: one value).
     var probabilityByBlock: [UInt32: Double] = [:]
     let uniformProbability: Double?
@@ -46,20 +54,19 @@ struct MonitorTracker {
     var totalNew = 0
     var firstSeen: [Double] = []
 
-    init(monitor: Monitor, plan: ScenarioPlan, hosts: Int, keepFirstSeen: Bool) {
+    init(monitor: Monitor, index: Int, of monitorCount: Int, slots: UnsafeMutablePointer<MonitorSlot>, plan: ScenarioPlan, keepFirstSeen: Bool) {
         self.plan = plan
         self.monitor = monitor
-        self.hosts = hosts
+        self.index = index
+        self.monitorCount = monitorCount
+        self.slots = slots
         self.keepFirstSeen = keepFirstSeen
         stride = plan.intervals + 1
-        firstProbe = .allocate(capacity: hosts); firstProbe.initialize(repeating: 0, count: hosts)
-        hostClass = .allocate(capacity: hosts); hostClass.initialize(repeating: -1, count: hosts)
-        seen = .allocate(capacity: hosts); seen.initialize(repeating: false, count: hosts)
         uniformProbability = plan.scenario.worm.strategy.localComponents.isEmpty
             ? plan.monitorProbability(monitor, address: 0) : nil
     }
 
-    func deallocate() { firstProbe.deallocate(); hostClass.deallocate(); seen.deallocate() }
+    @inline(__always) func slot(_ h: Int) -> UnsafeMutablePointer<MonitorSlot> { slots + (h * monitorCount + index) }
 
     @inline(__always) func bucket(_ time: Double) -> Int {
         let k = Int(time / plan.scenario.interval)
@@ -92,28 +99,46 @@ struct MonitorTracker {
 
     mutating func activate(_ h: Int, address: UInt32, rate r: Double, at t: Double, rng: inout Xoshiro256StarStar) {
         let lambda = r * probability(address)
-        guard lambda > 0 else { hostClass[h] = -1; return }
+        let host = slot(h)
+        guard lambda > 0 else { host.pointee.hostClass = -1; return }
         let c = classIndex(lambda)
-        hostClass[h] = c
+        host.pointee.hostClass = c
         let tf = t + rng.exponential(rate: lambda)
-        firstProbe[h] = tf
+        host.pointee.firstProbe = tf
         let k = bucket(tf)
         let slotIndex = Int(c) * stride + k
-        if seen[h] { pendingAgain[slotIndex] += 1 } else { pendingNew[slotIndex] += 1 }
+        if host.pointee.seen { pendingAgain[slotIndex] += 1 } else { pendingNew[slotIndex] += 1 }
         pendingSum[slotIndex] += tf
     }
 
-    mutating func deactivate(_ h: Int, at t: Double, rng: inout Xoshiro256StarStar) {
-        let c = Int(hostClass[h])
+    /// Settles, in aggregate, the partial interval of every pool host before they all stop at
+    /// `t` (the lifecycle stops scanning); their `deactivate(_:at:poolSettled:)` then skips it.
+    mutating func settlePool(at t: Double, rng: inout Xoshiro256StarStar) {
+        let length = t - currentStart
+        guard length > 0 else { return }
+        for c in 0..<classLambda.count where pool[c] > 0 {
+            let lambda = classLambda[c]
+            let seenNow = rng.binomial(trials: pool[c], probability: -expm1(-lambda * length))
+            if seenNow > 0 {
+                let rest = remainingTimeSum(seenNow, lambda, length, &rng)
+                probesNow += seenNow + Int(rng.poisson(mean: lambda * rest))
+            }
+            distinctNow += seenNow
+        }
+    }
+
+    mutating func deactivate(_ h: Int, at t: Double, poolSettled: Bool = false, rng: inout Xoshiro256StarStar) {
+        let host = slot(h)
+        let c = Int(host.pointee.hostClass)
         guard c >= 0 else { return }
-        hostClass[h] = -1
+        host.pointee.hostClass = -1
         let lambda = classLambda[c]
-        let tf = firstProbe[h]
+        let tf = host.pointee.firstProbe
         if tf < currentStart {
             // In the pool: seen before this interval; settle the partial interval.
             pool[c] -= 1
             let length = t - currentStart
-            if rng.nextUnit() < -expm1(-lambda * length) {
+            if !poolSettled && rng.nextUnit() < -expm1(-lambda * length) {
                 distinctNow += 1
                 let first = truncatedExponential(lambda, length, &rng)
                 probesNow += 1 + Int(rng.poisson(mean: lambda * (length - first)))
@@ -121,7 +146,7 @@ struct MonitorTracker {
             markSeen(h, tf)
         } else {
             let k = bucket(tf)
-            let wasSeen = seen[h]
+            let wasSeen = host.pointee.seen
             let slotIndex = c * stride + k
             if wasSeen { pendingAgain[slotIndex] -= 1 } else { pendingNew[slotIndex] -= 1 }
             pendingSum[slotIndex] -= tf
@@ -135,16 +160,17 @@ struct MonitorTracker {
     }
 
     @inline(__always) mutating func markSeen(_ h: Int, _ tf: Double) {
-        if !seen[h] {
-            seen[h] = true
+        let host = slot(h)
+        if !host.pointee.seen {
+            host.pointee.seen = true
             if keepFirstSeen { firstSeen.append(tf) }
         }
     }
 
     /// At the end of the run: record the first-seen times of hosts still active.
     mutating func flushSeen(_ h: Int, before end: Double) {
-        guard hostClass[h] >= 0 else { return }
-        let tf = firstProbe[h]
+        guard slot(h).pointee.hostClass >= 0 else { return }
+        let tf = slot(h).pointee.firstProbe
         if tf < end { markSeen(h, tf) }
     }
 

@@ -10,9 +10,24 @@ enum PopulationBuilder {
         let forced = scenario.worm.initialAddresses
         let n = scenario.population.size
 
+        // Per /16 block: 0 free, 1 wholly blocked, 2 partly blocked (check the list).
+        var blockState = [UInt8](repeating: 0, count: 65536)
+        for p in blocked {
+            if p.length <= 16 {
+                let first = Int(p.base >> 16), count = 1 << (16 - p.length)
+                for b in first..<Swift.min(65536, first + count) { blockState[b] = 1 }
+            } else if blockState[Int(p.base >> 16)] == 0 {
+                blockState[Int(p.base >> 16)] = 2
+            }
+        }
         func usable(_ a: UInt32) -> Bool {
-            for p in blocked where p.contains(a) { return false }
-            return true
+            switch blockState[Int(a >> 16)] {
+            case 0: return true
+            case 1: return false
+            default:
+                for p in blocked where p.contains(a) { return false }
+                return true
+            }
         }
         func drawIn(_ prefix: IPv4Prefix) -> UInt32 {
             while true {

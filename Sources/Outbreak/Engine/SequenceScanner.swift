@@ -26,7 +26,8 @@ struct SequenceScanner {
     let legState: UnsafeMutablePointer<UInt8>
     var heap: ContiguousArray<Entry> = []
 
-    init(plan: ScenarioPlan, addresses: UnsafeMutablePointer<UInt32>, hosts n: Int) {
+    init(plan: ScenarioPlan, addresses: [UInt32]) {
+        let n = addresses.count
         self.plan = plan
         k = plan.sequenceCount
         size = plan.scenario.space.size

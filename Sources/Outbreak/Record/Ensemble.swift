@@ -46,6 +46,9 @@ public struct Ensemble: Sendable {
     /// The 5 %, 50 % and 95 % quantiles of a quantity at each row.
     public func band(_ value: (OutbreakRow) -> Double) -> [Quantiles] {
         guard let rowCount = records.map(\.rows.count).min() else { return [] }
+        if records.count == 1 {
+            return records[0].rows.prefix(rowCount).map { let v = value($0); return Quantiles(p05: v, median: v, p95: v) }
+        }
         var column = [Double](repeating: 0, count: records.count)
         return (0..<rowCount).map { k in
             for (r, record) in records.enumerated() { column[r] = value(record.rows[k]) }
@@ -67,6 +70,9 @@ public struct Quantiles: Sendable, Hashable {
     public var median: Double
     /// 95th percentile.
     public var p95: Double
+
+    /// The quantiles, given.
+    public init(p05: Double, median: Double, p95: Double) { self.p05 = p05; self.median = median; self.p95 = p95 }
 
     /// Computes the quantiles of `values`; NaN where there are none. NaN values (a figure a
     /// run never reached) sort last, so a band can be partly undefined.

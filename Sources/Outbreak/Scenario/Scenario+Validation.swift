@@ -33,6 +33,7 @@ extension Scenario {
 
         // Population.
         guard population.size >= 1 else { throw fail("population.size", "must be at least 1 (got \(population.size))") }
+        guard population.size <= 1_000_000_000 else { throw fail("population.size", "must be at most 10^9 hosts (got \(population.size))") }
         let routable = space.routableCount
         guard UInt64(population.size) <= routable else {
             throw fail("population.size", "\(population.size) hosts do not fit in the \(routable) routable addresses of the space")
