@@ -58,6 +58,7 @@ public struct JSONWriter: Sendable {
 
     /// A quoted, escaped JSON string.
     public static func quote(_ s: String) -> String {
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) { return "\"" + s + "\"" }
         var r = "\""
         for u in s.unicodeScalars {
             switch u {
