@@ -431,7 +431,7 @@ final class ScenarioReader {
     }
 
     func readMonitor(_ node: Node, _ field: String) throws(ScenarioLoadError) -> Monitor {
-        let m = try mapping(node, field, keys: ["name", "prefixes", "addresses", "addresses_file"])
+        let m = try mapping(node, field, keys: ["name", "prefixes", "addresses", "addresses_file", "record_probes"])
         guard let nameNode = m["name"] else { throw fail(node, field + ".name", "missing") }
         var prefixes: [IPv4Prefix] = []
         if let p = m["prefixes"] { prefixes += try prefixList(p, field + ".prefixes") }
@@ -449,7 +449,13 @@ final class ScenarioReader {
                 prefixes.append(IPv4Prefix(base: a.value, length: 32))
             }
         }
-        return Monitor(name: try string(nameNode, field + ".name"), prefixes: prefixes)
+        var record = false
+        if let r = m["record_probes"] {
+            let (text, plain) = try scalarText(r, field + ".record_probes", what: "true or false")
+            guard plain, text == "true" || text == "false" else { throw fail(r, field + ".record_probes", "expected true or false, got '\(text)'") }
+            record = text == "true"
+        }
+        return Monitor(name: try string(nameNode, field + ".name"), prefixes: prefixes, recordProbes: record)
     }
 }
 

@@ -180,21 +180,56 @@ public struct SimulationReport: Sendable {
         let step = Swift.max(1, Int((3600 / scenario.interval).rounded()))
         var series = TextTable(header: ["time (UTC)", "infected", "new/min", "removed", "probes/s", "traffic bit/s"]
             + scenario.monitors.map { "\($0.name) new src" })
-        let infected = ensemble.band { Double($0.infected) }
-        let removed = ensemble.band { Double($0.removed) }
-        let newInf = ensemble.band { Double($0.newInfections) * 60 / scenario.interval }
-        let probes = ensemble.band(\.probesPerSecond)
-        let traffic = ensemble.band(\.trafficBitsPerSecond)
-        let newSources = scenario.monitors.indices.map { m in ensemble.band { Double($0.monitors[m].newSources) } }
-        var k = step - 1
-        if times.count < step { k = times.count - 1 }
-        while k < times.count {
-            let numbers = [infected[k].median, newInf[k].median, removed[k].median, probes[k].median, traffic[k].median]
-                + newSources.map { $0[k].median }
-            series.add([isoTime(times[k])] + numbers.map(TextTable.number))
-            k += step
+        // Each hour: the state at its end, and means or sums over its rows, per run; then medians.
+        let hours = stride(from: 0, to: times.count, by: step).map { ($0, Swift.min($0 + step, times.count)) }
+        func hourly(_ f: @escaping (ArraySlice<OutbreakRow>) -> Double) -> [Double] {
+            hours.map { lo, hi in ensemble.quantiles { f($0.rows[lo..<Swift.min(hi, $0.rows.count)]) }.median }
         }
-        out += "\nhourly (medians)\n" + series.render()
+        func sum(_ rows: ArraySlice<OutbreakRow>, _ v: (OutbreakRow) -> Double) -> Double { rows.reduce(0) { $0 + v($1) } }
+        let columns: [[Double]] = [
+            hourly { Double($0.last?.infected ?? 0) },
+            hourly { sum($0) { Double($0.newInfections) } * 60 / Swift.max(1, (($0.last?.time ?? 0) - ($0.first?.time ?? 0) + scenario.interval)) },
+            hourly { Double($0.last?.removed ?? 0) },
+            hourly { sum($0, \.probesPerSecond) / Double(Swift.max(1, $0.count)) },
+            hourly { sum($0, \.trafficBitsPerSecond) / Double(Swift.max(1, $0.count)) },
+        ] + scenario.monitors.indices.map { m in hourly { sum($0) { Double($0.monitors[m].newSources) } } }
+        for (j, (_, hi)) in hours.enumerated() {
+            series.add([isoTime(times[hi - 1])] + columns.map { TextTable.number($0[j]) })
+        }
+        out += "\nby hour (medians; new/min and probes/s are means over the hour, new src a sum)\n" + series.render()
+        return out
+    }
+
+    // MARK: Probes
+
+    /// Run 0's recorded probes, in time order: `time,elapsed_seconds,monitor,source,destination`.
+    public func probesCSV() -> String {
+        guard let record = ensemble.records.first else { return "" }
+        var merged: [(MonitorProbe, String)] = []
+        for (m, list) in record.probes.enumerated() where m < scenario.monitors.count {
+            merged += list.map { ($0, scenario.monitors[m].name) }
+        }
+        merged.sort { $0.0.time < $1.0.time }
+        var out = "time,elapsed_seconds,monitor,source,destination\n"
+        out.reserveCapacity(merged.count * 64)
+        for (p, name) in merged {
+            out += isoTime(p.time) + "," + JSONWriter.format(p.time) + "," + csvField(name) + ","
+                + IPv4Address(p.source).description + "," + IPv4Address(p.destination).description + "\n"
+        }
+        return out
+    }
+
+    /// Run 0's mean traffic into each /8 per interval (rows with traffic only):
+    /// `time,elapsed_seconds,prefix,probes_per_second,bits_per_second`.
+    public func trafficPerSlash8CSV() -> String {
+        guard let record = ensemble.records.first else { return "" }
+        let bits = Double(scenario.worm.probeBytes * 8)
+        var out = "time,elapsed_seconds,prefix,probes_per_second,bits_per_second\n"
+        for (row, rates) in zip(record.rows, record.trafficPerSlash8) {
+            for (a, rate) in rates.enumerated() where rate > 0 {
+                out += isoTime(row.time) + "," + JSONWriter.format(row.time) + ",\(a).0.0.0/8," + JSONWriter.format(rate) + "," + JSONWriter.format(rate * bits) + "\n"
+            }
+        }
         return out
     }
 

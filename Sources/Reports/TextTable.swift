@@ -11,20 +11,26 @@ public struct TextTable: Sendable {
     /// Appends a row.
     public mutating func add(_ row: [String]) { rows.append(row) }
 
-    /// The table as aligned text: first column left-aligned, the rest right-aligned.
+    /// The table as aligned text: numbers right-aligned, text left-aligned.
     public func render() -> String {
         let all = [header] + rows
         var widths = [Int](repeating: 0, count: header.count)
         for row in all { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = Swift.max(widths[i], cell.count) } }
-        func line(_ row: [String]) -> String {
+        let numericColumn = header.indices.map { i in i > 0 && rows.contains { i < $0.count && TextTable.isNumeric($0[i]) } }
+        func line(_ row: [String], isHeader: Bool = false) -> String {
             row.enumerated().map { i, cell in
                 let pad = String(repeating: " ", count: Swift.max(0, (i < widths.count ? widths[i] : 0) - cell.count))
-                return i == 0 ? cell + pad : pad + cell
+                let right = isHeader ? (i < numericColumn.count && numericColumn[i]) : (i > 0 && TextTable.isNumeric(cell))
+                return right ? pad + cell : cell + pad
             }.joined(separator: "  ").trimmingTrailingSpaces()
         }
-        var out = line(header) + "\n" + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+        var out = line(header, isHeader: true) + "\n" + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
         for row in rows { out += line(row) + "\n" }
         return out
+    }
+
+    static func isNumeric(_ cell: String) -> Bool {
+        cell == "-" || (!cell.isEmpty && cell.allSatisfy { $0.isNumber || $0 == "." || $0 == "-" || $0 == "e" || $0 == "%" })
     }
 
     /// A compact, readable number: integers with no fraction, others with up to 3 significant decimals.

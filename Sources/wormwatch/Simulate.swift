@@ -48,6 +48,12 @@ struct Simulate: ParsableCommand {
     @Option(help: ArgumentHelp("Also write an SVG chart of the outbreak.", valueName: "file.svg"))
     var plot: String?
 
+    @Option(help: ArgumentHelp("Write every probe that reached a monitor with record_probes: true (run 0) as CSV.", valueName: "file.csv"))
+    var probes: String?
+
+    @Option(name: .customLong("traffic-per-8"), help: ArgumentHelp("Write run 0's probe traffic into every /8 per interval as CSV.", valueName: "file.csv"))
+    var trafficPer8: String?
+
     @Flag(name: .shortAndLong, help: "No progress on stderr.")
     var quiet = false
 
@@ -73,6 +79,9 @@ struct Simulate: ParsableCommand {
             let showProgress = !quiet && Terminal.stderrIsTTY && runs > 1
             let total = runs
             let started = Date()
+            if probes != nil && !scenario.monitors.contains(where: \.recordProbes) {
+                throw CLIError(location: "--probes", message: "no monitor of scenario '\(scenario.name)' has record_probes: true", status: 64)
+            }
             let engine: ExactEngine
             do { engine = try ExactEngine(scenario: scenario) } catch {
                 throw CLIError(location: error.field, message: error.message, status: CLIError.badData)
@@ -82,7 +91,13 @@ struct Simulate: ParsableCommand {
                 progress = { (done: Int) -> Void in Terminal.progress("simulate: \(done)/\(total) runs") }
             }
             let seed = self.seed
-            let ensemble = Ensemble.run(runs: runs, threads: threads, progress: progress) { engine.run(seed: seed, run: $0) }
+            if trafficPer8 != nil && scenario.worm.strategy.isSequential {
+                throw CLIError(location: "--traffic-per-8", message: "is not available for sequence-walking strategies (permutation, static-seed, sequential)", status: 64)
+            }
+            let keepProbes = probes != nil, keepTraffic = trafficPer8 != nil
+            let ensemble = Ensemble.run(runs: runs, threads: threads, progress: progress) {
+                engine.run(seed: seed, run: $0, options: EngineOptions(keepProbes: keepProbes && $0 == 0, keepTrafficPerSlash8: keepTraffic && $0 == 0))
+            }
             if showProgress { Terminal.progress("") }
             if !quiet && Terminal.stderrIsTTY {
                 let seconds = Date().timeIntervalSince(started)
@@ -99,6 +114,8 @@ struct Simulate: ParsableCommand {
             }
             try emit(text, to: output, what: "results")
             if let plot { try emit(report.svg(), to: plot, what: "plot") }
+            if let probes { try emit(report.probesCSV(), to: probes, what: "probes") }
+            if let trafficPer8 { try emit(report.trafficPerSlash8CSV(), to: trafficPer8, what: "traffic per /8") }
         }
     }
 

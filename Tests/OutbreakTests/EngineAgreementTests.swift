@@ -6,7 +6,7 @@ import Outbreak
 /// two-sample Kolmogorov–Smirnov test at α = 0.001 (fixed seeds: deterministic).
 @Suite("Exact engine agrees with the per-probe reference")
 struct EngineAgreementTests {
-    let keep = EngineOptions(keepInfectionTimes: true, keepFirstSeen: true)
+    let keep = EngineOptions(keepInfectionTimes: true, keepFirstSeen: true, keepProbes: true)
 
     @Test("uniform scanning: time to infect half the hosts")
     func uniform() throws {
@@ -96,6 +96,43 @@ struct EngineAgreementTests {
                 }
             }
             #expect(record.firstSeenTimes[0].count == record.summary.monitorSources[0])
+        }
+    }
+
+    @Test("monitors that record every probe: counts and destinations")
+    func recordedProbes() throws {
+        let strategy = ScanStrategy.localized(anywhere: 0.25, components: [.init(length: 16, weight: 0.75)], exclude: [IPv4Prefix("0.0.0.0/24")!])
+        let monitors = [Monitor(name: "slash20", prefixes: [IPv4Prefix("0.0.0.0/20")!], recordProbes: true),
+                        Monitor(name: "far", prefixes: [IPv4Prefix("0.2.16.0/20")!, IPv4Prefix("0.3.0.9/32")!], recordProbes: true)]
+        let s = smallScenario(bits: 18, hosts: 120, rate: 1, hours: 2, strategy: strategy,
+                              placement: .clustered([.init(prefix: IPv4Prefix("0.0.0.0/16")!, weight: 0.6)]),
+                              events: HostEvents(rebootRate: 0.5 / 3600), monitors: monitors, interval: 300)
+        let runs = 150
+        let exact = try ExactEngine(scenario: s), reference = try ReferenceEngine(scenario: s)
+        let a = (0..<runs).map { exact.run(seed: 8, run: $0, options: keep) }
+        let b = (0..<runs).map { reference.run(seed: 9, run: $0, options: keep) }
+        func compare(_ what: String, _ f: (OutbreakRecord) -> Double) {
+            let x = a.map(f), y = b.map(f)
+            #expect(ksStatistic(x, y) < ksCritical(runs, runs), "\(what): D = \(ksStatistic(x, y)), means \(mean(x)) vs \(mean(y))")
+        }
+        for m in 0..<2 {
+            compare("monitor \(m) sources") { Double($0.summary.monitorSources[m]) }
+            compare("monitor \(m) probes, row 12") { Double($0.rows[12].monitors[m].probes) }
+            compare("monitor \(m) distinct, row 12") { Double($0.rows[12].monitors[m].distinctSources) }
+            compare("monitor \(m) all probes") { Double($0.probes[m].count) }
+            compare("monitor \(m) share of probes from inside 0.0/16") {
+                let p = $0.probes[m]
+                return p.isEmpty ? 0 : Double(p.filter { $0.source >> 16 == 0 }.count) / Double(p.count)
+            }
+        }
+        for record in a {
+            for (m, monitor) in monitors.enumerated() {
+                let probes = record.probes[m]
+                #expect(probes.allSatisfy { p in monitor.prefixes.contains { $0.contains(p.destination) } && !IPv4Prefix("0.0.0.0/24")!.contains(p.destination) })
+                #expect(zip(probes, probes.dropFirst()).allSatisfy { $0.time <= $1.time })
+                #expect(probes.count == record.rows.reduce(0) { $0 + $1.monitors[m].probes })
+                #expect(Set(probes.map(\.source)).count == record.summary.monitorSources[m])
+            }
         }
     }
 

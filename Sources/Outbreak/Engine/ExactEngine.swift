@@ -113,6 +113,8 @@ struct ExactRun {
     let monitorSlots: UnsafeMutablePointer<MonitorSlot>
     /// Cursors of sequence-walking strategies (nil for memoryless scanning).
     var sequences: SequenceScanner?
+    /// Traffic per /8, when asked for.
+    var slash8: SlashEightTraffic?
     var scanning = true
     var flooding = false
     var infectionTimes: [Double] = []
@@ -155,6 +157,7 @@ struct ExactRun {
         latentHost = .allocate(capacity: n)
         s = n
         sequences = plan.sequenceCount > 0 ? SequenceScanner(plan: plan, addresses: addresses) : nil
+        slash8 = options.keepTrafficPerSlash8 && !scenario.worm.strategy.isSequential ? SlashEightTraffic(plan: plan) : nil
         let keep = options.keepFirstSeen
         let monitorCount = scenario.monitors.count
         let slots = UnsafeMutablePointer<MonitorSlot>.allocate(capacity: Swift.max(1, hostCount * monitorCount))
@@ -266,6 +269,7 @@ struct ExactRun {
             level.refresh(x)
         }
         noteUpdate()
+        slash8?.change(address: a, rate: r, sign: 1, at: t, scanning: scanning)
         if scanning {
             for m in monitors.indices { monitors[m].activate(h, address: a, rate: r, at: t, rng: &rng) }
             sequences?.start(h, address: a, rate: r, at: t, rng: &rng)
@@ -276,11 +280,12 @@ struct ExactRun {
     mutating func deactivate(_ h: Int, at t: Double, reboot: Bool, rng: inout Xoshiro256StarStar) {
         let a = host[h].address
         let b = Int(a >> 16)
-        if scanning { for m in monitors.indices { monitors[m].deactivate(h, at: t, rng: &rng) } }
+        if scanning { for m in monitors.indices { monitors[m].deactivate(h, address: a, at: t, rng: &rng) } }
         sequences?.stop(h)
         i -= 1
         infectedTree.add(b, -1)
         let r = classRate[Int(host[h].rateClass)]
+        slash8?.change(address: a, rate: r, sign: -1, at: t, scanning: scanning)
         activeRate = i == 0 ? 0 : activeRate - r
         for level in levels {
             let x = Int(a >> level.shift)
@@ -371,6 +376,7 @@ struct ExactRun {
         let floodBits = scenario.worm.lifecycle?.floodBitsPerSecond ?? 0
         var rows: [OutbreakRow] = []
         rows.reserveCapacity(plan.intervals)
+        var trafficPerSlash8: [[Double]] = []
 
         applyPhase(plan.initialPhase, at: 0, rng: &rng)
         // Initial infections: the listed addresses, then random hosts.
@@ -447,6 +453,9 @@ struct ExactRun {
                     var counts: [MonitorCounts] = []
                     counts.reserveCapacity(monitors.count)
                     for m in monitors.indices { counts.append(monitors[m].close(interval: k, length: length, rng: &rng)) }
+                    if slash8 != nil {
+                        trafficPerSlash8.append(slash8?.close(at: t, length: length, probeIntegral: probeIntegral, scanning: scanning) ?? [])
+                    }
                     let probesPerSecond = probeIntegral / length
                     let traffic = probesPerSecond * probeBits + floodIntegral / length
                     rows.append(OutbreakRow(
@@ -489,16 +498,26 @@ struct ExactRun {
         }
 
         var firstSeen: [[Double]] = []
-        if options.keepFirstSeen {
-            for m in monitors.indices {
-                if scanning {
-                    for b in 0..<blockCount {
-                        let start = segmentStart(2, b)
-                        for p in start..<start + Int(count[b * 4 + 2]) { monitors[m].flushSeen(Int(order[p]), before: duration) }
-                    }
+        var probes: [[MonitorProbe]] = []
+        if scanning && (options.keepFirstSeen || monitors.contains(where: \.explicit)) {
+            for b in 0..<blockCount {
+                let start = segmentStart(2, b)
+                for p in start..<start + Int(count[b * 4 + 2]) {
+                    let h = Int(order[p])
+                    for m in monitors.indices { monitors[m].finish(h, address: host[h].address, at: duration, rng: &rng) }
                 }
-                firstSeen.append(monitors[m].firstSeen.sorted())
             }
+        }
+        for m in monitors.indices {
+            if options.keepFirstSeen {
+                firstSeen.append(monitors[m].explicit ? firstProbeTimes(monitors[m].probes) : monitors[m].firstSeen.sorted())
+            }
+            if monitors[m].explicit {
+                let counts = monitors[m].explicitCounts()
+                for k in rows.indices { rows[k].monitors[m] = counts[k] }
+                monitors[m].totalNew = counts.reduce(0) { $0 + $1.newSources }
+            }
+            probes.append(options.keepProbes ? monitors[m].probes : [])
         }
         let summary = OutbreakSummary(
             population: n, finalInfected: l + i, everInfected: ever, peakNewInfectionsPerMinute: peakNew,
@@ -508,7 +527,14 @@ struct ExactRun {
         return OutbreakRecord(
             scenario: scenario.name, seed: 0, run: 0, startTime: scenario.startTime,
             monitorNames: scenario.monitors.map(\.name), rows: rows, summary: summary,
-            infectionTimes: infectionTimes, firstSeenTimes: firstSeen)
+            infectionTimes: infectionTimes, firstSeenTimes: firstSeen, probes: probes, trafficPerSlash8: trafficPerSlash8)
+    }
+
+    /// Each source's first probe time, from a monitor's probes.
+    func firstProbeTimes(_ probes: [MonitorProbe]) -> [Double] {
+        var first: [UInt32: Double] = [:]
+        for p in probes where first[p.source] == nil || p.time < first[p.source] ?? .infinity { first[p.source] = p.time }
+        return first.values.sorted()
     }
 
     /// A sequence-walking cursor's probe reached a vulnerable host.
@@ -547,6 +573,7 @@ struct ExactRun {
         let scan = phase == .spread
         flooding = phase == .flood
         guard scan != scanning else { return }
+        slash8?.flush(at: t, scanning: scanning)
         if !scan { for m in monitors.indices { monitors[m].settlePool(at: t, rng: &rng) } }
         for b in 0..<blockCount {
             let start = segmentStart(2, b)
@@ -555,7 +582,7 @@ struct ExactRun {
                 let r = classRate[Int(host[h].rateClass)]
                 for m in monitors.indices {
                     if scan { monitors[m].activate(h, address: host[h].address, rate: r, at: t, rng: &rng) }
-                    else { monitors[m].deactivate(h, at: t, poolSettled: true, rng: &rng) }
+                    else { monitors[m].deactivate(h, address: host[h].address, at: t, poolSettled: true, rng: &rng) }
                 }
                 if scan { sequences?.resume(h, address: host[h].address, rate: r, at: t, rng: &rng) } else { sequences?.pause(h, at: t, rng: &rng) }
             }

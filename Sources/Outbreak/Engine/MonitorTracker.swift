@@ -53,6 +53,11 @@ struct MonitorTracker {
     var newNow = 0
     var totalNew = 0
     var firstSeen: [Double] = []
+    /// Whether this monitor records each probe (its counts are then derived from them).
+    let explicit: Bool
+    var probes: [MonitorProbe] = []
+    /// Destination regions by the source's /16 block, for explicit probes: (weight, prefixes to draw in).
+    var regionsByBlock: [UInt32: [(weight: Double, region: IPv4Prefix)]] = [:]
 
     init(monitor: Monitor, index: Int, of monitorCount: Int, slots: UnsafeMutablePointer<MonitorSlot>, plan: ScenarioPlan, keepFirstSeen: Bool) {
         self.plan = plan
@@ -61,6 +66,7 @@ struct MonitorTracker {
         self.monitorCount = monitorCount
         self.slots = slots
         self.keepFirstSeen = keepFirstSeen
+        explicit = monitor.recordProbes
         stride = plan.intervals + 1
         uniformProbability = plan.scenario.worm.strategy.localComponents.isEmpty
             ? plan.monitorProbability(monitor, address: 0) : nil
@@ -105,6 +111,7 @@ struct MonitorTracker {
         host.pointee.hostClass = c
         let tf = t + rng.exponential(rate: lambda)
         host.pointee.firstProbe = tf
+        if explicit { return }
         let k = bucket(tf)
         let slotIndex = Int(c) * stride + k
         if host.pointee.seen { pendingAgain[slotIndex] += 1 } else { pendingNew[slotIndex] += 1 }
@@ -127,13 +134,17 @@ struct MonitorTracker {
         }
     }
 
-    mutating func deactivate(_ h: Int, at t: Double, poolSettled: Bool = false, rng: inout Xoshiro256StarStar) {
+    mutating func deactivate(_ h: Int, address: UInt32, at t: Double, poolSettled: Bool = false, rng: inout Xoshiro256StarStar) {
         let host = slot(h)
         let c = Int(host.pointee.hostClass)
         guard c >= 0 else { return }
         host.pointee.hostClass = -1
         let lambda = classLambda[c]
         let tf = host.pointee.firstProbe
+        if explicit {
+            emitProbes(h, address: address, lambda: lambda, from: tf, until: t, rng: &rng)
+            return
+        }
         if tf < currentStart {
             // In the pool: seen before this interval; settle the partial interval.
             pool[c] -= 1
@@ -167,11 +178,87 @@ struct MonitorTracker {
         }
     }
 
-    /// At the end of the run: record the first-seen times of hosts still active.
-    mutating func flushSeen(_ h: Int, before end: Double) {
-        guard slot(h).pointee.hostClass >= 0 else { return }
+    /// At the end of the run: settle the hosts still active.
+    mutating func finish(_ h: Int, address: UInt32, at end: Double, rng: inout Xoshiro256StarStar) {
+        let c = Int(slot(h).pointee.hostClass)
+        guard c >= 0 else { return }
         let tf = slot(h).pointee.firstProbe
-        if tf < end { markSeen(h, tf) }
+        if explicit {
+            slot(h).pointee.hostClass = -1
+            emitProbes(h, address: address, lambda: classLambda[c], from: tf, until: end, rng: &rng)
+        } else if tf < end {
+            markSeen(h, tf)
+        }
+    }
+
+    // MARK: Explicit probes
+
+    /// Every probe of one active period: a Poisson process of rate λ from the first probe at `from`.
+    mutating func emitProbes(_ h: Int, address: UInt32, lambda: Double, from: Double, until end: Double, rng: inout Xoshiro256StarStar) {
+        var time = from
+        guard time < end else { return }
+        markSeen(h, time)
+        let regions = destinationRegions(address)
+        let total = regions.reduce(0) { $0 + $1.weight }
+        let exclude = plan.scenario.worm.strategy.exclude
+        while time < end {
+            var u = rng.nextUnit() * total
+            var region = regions[regions.count - 1].region
+            for r in regions {
+                if u < r.weight { region = r.region; break }
+                u -= r.weight
+            }
+            var destination: UInt32
+            repeat {
+                destination = region.base &+ UInt32(truncatingIfNeeded: rng.nextInt(below: region.size))
+            } while exclude.contains { $0.contains(destination) }
+            probes.append(MonitorProbe(time: time, source: address, destination: destination))
+            time += rng.exponential(rate: lambda)
+        }
+    }
+
+    /// Where a probe from `address` that reaches this monitor lands: the monitor's blocks
+    /// weighted by the chance of each way of reaching them (anywhere, or each local level).
+    mutating func destinationRegions(_ address: UInt32) -> [(weight: Double, region: IPv4Prefix)] {
+        let key = address >> 16
+        if let cached = regionsByBlock[key] { return cached }
+        var regions: [(weight: Double, region: IPv4Prefix)] = []
+        let strategy = plan.scenario.worm.strategy
+        if plan.anyWeight > 0 {
+            for p in monitor.prefixes {
+                var inside = p.size
+                for e in strategy.exclude { inside -= Swift.min(inside, e.overlap(with: p)) }
+                if inside > 0 { regions.append((plan.anyWeight * Double(inside) / plan.anySpace, p)) }
+            }
+        }
+        for c in strategy.localComponents where c.weight > 0 {
+            let own = IPv4Prefix(base: address, length: c.length)
+            for p in monitor.prefixes where p.overlap(with: own) > 0 {
+                let region = p.length >= own.length ? p : own
+                regions.append((c.weight * Double(region.size) / Double(own.size), region))
+            }
+        }
+        regionsByBlock[key] = regions
+        return regions
+    }
+
+    /// The per-interval counts of an explicit monitor, from its probes (sorted in place).
+    mutating func explicitCounts() -> [MonitorCounts] {
+        probes.sort { $0.time < $1.time }
+        var counts = [MonitorCounts](repeating: MonitorCounts(), count: plan.intervals)
+        var lastInterval: [UInt32: Int] = [:]
+        for p in probes {
+            let k = Swift.min(plan.intervals - 1, Int(p.time / plan.scenario.interval))
+            counts[k].probes += 1
+            if let last = lastInterval[p.source] {
+                if last != k { counts[k].distinctSources += 1; lastInterval[p.source] = k }
+            } else {
+                counts[k].distinctSources += 1
+                counts[k].newSources += 1
+                lastInterval[p.source] = k
+            }
+        }
+        return counts
     }
 
     mutating func close(interval k: Int, length: Double, rng: inout Xoshiro256StarStar) -> MonitorCounts {

@@ -64,6 +64,11 @@ public struct ReferenceEngine: Sendable {
         var counts = [MonitorCounts](repeating: MonitorCounts(), count: monitorCount)
         var totalNew = [Int](repeating: 0, count: monitorCount)
         var firstSeen = [[Double]](repeating: [], count: monitorCount)
+        var probeRecords = [[MonitorProbe]](repeating: [], count: monitorCount)
+        var trafficPerSlash8: [[Double]] = []
+        var slash8Counts = [Double](repeating: 0, count: 256)
+        let keepSlash8 = options.keepTrafficPerSlash8 && !sc.worm.strategy.isSequential
+        let recording = sc.monitors.map { $0.recordProbes && options.keepProbes }
 
         let strategy = sc.worm.strategy
         let components = strategy.localComponents.filter { $0.weight > 0 }
@@ -166,6 +171,10 @@ public struct ReferenceEngine: Sendable {
                 }
                 if t >= intervalEnd {
                     let length = intervalEnd - Double(k) * sc.interval
+                    if keepSlash8 {
+                        trafficPerSlash8.append(slash8Counts.map { $0 / length })
+                        slash8Counts = [Double](repeating: 0, count: 256)
+                    }
                     let probesPerSecond = probeIntegral / length
                     let traffic = probesPerSecond * probeBits + floodIntegral / length
                     rows.append(OutbreakRow(
@@ -215,12 +224,14 @@ public struct ReferenceEngine: Sendable {
                     let own = IPv4Prefix(base: addresses[source], length: chosenComponent.length)
                     target = own.base &+ UInt32(truncatingIfNeeded: rng.nextInt(below: own.size))
                 }
+                if keepSlash8 { slash8Counts[Int(target >> 24)] += 1 }
                 if monitorCount > 0 {
                     var mask = monitorMask[Int(target)]
                     while mask != 0 {
                         let m = mask.trailingZeroBitCount
                         mask &= mask - 1
                         counts[m].probes += 1
+                        if recording[m] { probeRecords[m].append(MonitorProbe(time: t, source: addresses[source], destination: target)) }
                         if lastInterval[m][source] != Int32(k) { lastInterval[m][source] = Int32(k); counts[m].distinctSources += 1 }
                         if !seenEver[m][source] {
                             seenEver[m][source] = true
@@ -265,6 +276,7 @@ public struct ReferenceEngine: Sendable {
             peakTrafficBitsPerSecond: peakTraffic, monitorSources: totalNew, events: events)
         return OutbreakRecord(
             scenario: sc.name, seed: 0, run: 0, startTime: sc.startTime, monitorNames: sc.monitors.map(\.name),
-            rows: rows, summary: summary, infectionTimes: infectionTimes, firstSeenTimes: firstSeen.map { $0.sorted() })
+            rows: rows, summary: summary, infectionTimes: infectionTimes, firstSeenTimes: firstSeen.map { $0.sorted() },
+            probes: probeRecords, trafficPerSlash8: trafficPerSlash8)
     }
 }

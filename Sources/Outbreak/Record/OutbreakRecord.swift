@@ -12,6 +12,20 @@ public struct MonitorCounts: Sendable, Hashable {
     }
 }
 
+/// One probe that reached a monitor.
+public struct MonitorProbe: Sendable, Hashable {
+    /// Seconds since the simulation start.
+    public var time: Double
+    /// The infected host that sent it.
+    public var source: UInt32
+    /// The monitored address it reached.
+    public var destination: UInt32
+    /// Creates a probe record.
+    public init(time: Double, source: UInt32, destination: UInt32) {
+        self.time = time; self.source = source; self.destination = destination
+    }
+}
+
 /// One row of the time series: the state at the end of an interval and what happened in it.
 public struct OutbreakRow: Sendable, Hashable {
     /// Seconds since the simulation start at the end of the interval.
@@ -82,4 +96,8 @@ public struct OutbreakRecord: Sendable, Hashable {
     public var infectionTimes: [Double]
     /// Per monitor, each source's first-seen time in seconds (kept when asked for).
     public var firstSeenTimes: [[Double]]
+    /// Per monitor, every probe it received, in time order (monitors with `recordProbes`).
+    public var probes: [[MonitorProbe]] = []
+    /// Per row, the mean probes per second into each /8 (index = first octet), when kept.
+    public var trafficPerSlash8: [[Double]] = []
 }

@@ -299,8 +299,13 @@ public struct Monitor: Sendable, Hashable {
     public var name: String
     /// The observed blocks (addresses are /32 prefixes); they must not overlap.
     public var prefixes: [IPv4Prefix]
+    /// Record every probe that reaches the monitor (time, source, destination) — for small
+    /// monitors such as honeypots or a /16; its counts then come from those probes.
+    public var recordProbes: Bool
     /// Creates a monitor.
-    public init(name: String, prefixes: [IPv4Prefix]) { self.name = name; self.prefixes = prefixes }
+    public init(name: String, prefixes: [IPv4Prefix], recordProbes: Bool = false) {
+        self.name = name; self.prefixes = prefixes; self.recordProbes = recordProbes
+    }
     /// How many addresses it watches.
     public var size: UInt64 { prefixes.reduce(0) { $0 + $1.size } }
 }
