@@ -405,7 +405,7 @@ final class ScenarioReader {
     }
 
     func readHostEvents(_ node: Node) throws(ScenarioLoadError) -> HostEvents {
-        let m = try mapping(node, "host_events", keys: ["patch", "patch_rate_per_hour", "awareness_patch_rate_per_hour", "clean_rate_per_hour", "reboot_rate_per_hour"])
+        let m = try mapping(node, "host_events", keys: ["patch", "patch_rate_per_hour", "awareness_patch_rate_per_hour", "clean_rate_per_hour", "reboot_rate_per_hour", "diurnal"])
         var events = HostEvents()
         if let n = m["patch_rate_per_hour"] {
             events.patchSchedule = [.init(start: 0, rate: try nonNegative(n, "host_events.patch_rate_per_hour") / 3600)]
@@ -426,6 +426,24 @@ final class ScenarioReader {
         if let n = m["reboot_rate_per_hour"] { events.rebootRate = try nonNegative(n, "host_events.reboot_rate_per_hour") / 3600 }
         if let n = m["awareness_patch_rate_per_hour"] {
             events.awarenessPatchRate = try nonNegative(n, "host_events.awareness_patch_rate_per_hour") / 3600
+        }
+        if let n = m["diurnal"] {
+            let f = "host_events.diurnal"
+            let d = try mapping(n, f, keys: ["share", "off_from_hour", "off_until_hour", "zones"])
+            guard let shareNode = d["share"] else { throw fail(n, f + ".share", "missing (the share of hosts switched off at night)") }
+            guard let zonesNode = d["zones"] else { throw fail(n, f + ".zones", "missing (time zones: utc_offset_hours and weight)") }
+            var zones: [Diurnal.Zone] = []
+            for (i, item) in try sequence(zonesNode, f + ".zones").enumerated() {
+                let g = "\(f).zones[\(i)]"
+                let z = try mapping(item, g, keys: ["utc_offset_hours", "weight"])
+                guard let o = z["utc_offset_hours"], let w = z["weight"] else { throw fail(item, g, "needs utc_offset_hours and weight") }
+                zones.append(.init(utcOffsetHours: try double(o, g + ".utc_offset_hours"), weight: try double(w, g + ".weight")))
+            }
+            events.diurnal = Diurnal(
+                share: try double(shareNode, f + ".share"),
+                offFromHour: try d["off_from_hour"].map { x throws(ScenarioLoadError) in try double(x, f + ".off_from_hour") } ?? 18,
+                offUntilHour: try d["off_until_hour"].map { x throws(ScenarioLoadError) in try double(x, f + ".off_until_hour") } ?? 8,
+                zones: zones)
         }
         return events
     }

@@ -136,6 +136,35 @@ struct EngineAgreementTests {
         }
     }
 
+    @Test("diurnal on/off: machines switched off at night in several time zones")
+    func diurnal() throws {
+        let zones = [Diurnal.Zone(utcOffsetHours: -5, weight: 3), .init(utcOffsetHours: 9, weight: 1), .init(utcOffsetHours: 1, weight: 1)]
+        let events = HostEvents(patchSchedule: [.init(start: 0, rate: 0.02 / 3600)], rebootRate: 0.2 / 3600,
+                                diurnal: Diurnal(share: 0.6, offFromHour: 20, offUntilHour: 7, zones: zones))
+        let monitors = [Monitor(name: "m", prefixes: [IPv4Prefix("0.0.0.0/17")!])]
+        let start = UTCCalendar.seconds(year: 2001, month: 7, day: 1, hour: 0)
+        let s = smallScenario(hosts: 120, rate: 0.25, hours: 30, initial: 3, events: events, delay: 60, monitors: monitors,
+                              start: start, interval: 600)
+        let runs = 150
+        let exact = try ExactEngine(scenario: s), reference = try ReferenceEngine(scenario: s)
+        let a = (0..<runs).map { exact.run(seed: 12, run: $0, options: keep) }
+        let b = (0..<runs).map { reference.run(seed: 13, run: $0, options: keep) }
+        func compare(_ what: String, _ f: (OutbreakRecord) -> Double) {
+            let x = a.map(f), y = b.map(f)
+            #expect(ksStatistic(x, y) < ksCritical(runs, runs), "\(what): D = \(ksStatistic(x, y)), means \(mean(x)) vs \(mean(y))")
+        }
+        compare("time to 40 infected") { timeToReach($0, 40) }
+        compare("ever infected") { Double($0.summary.everInfected) }
+        compare("infected at 10 h") { Double($0.rows[59].infected) }
+        compare("probes/s at 4 h (night in UTC−5)") { $0.rows[23].probesPerSecond }
+        compare("monitor sources") { Double($0.summary.monitorSources[0]) }
+        compare("monitor distinct at 20 h") { Double($0.rows[119].monitors[0].distinctSources) }
+        // Switching off really stops probing: the rate drops when UTC−5 goes to sleep (01:00 UTC).
+        let before = mean(a.map { $0.rows[5].probesPerSecond / Swift.max(1, Double($0.rows[5].infected)) })
+        let after = mean(a.map { $0.rows[7].probesPerSecond / Swift.max(1, Double($0.rows[7].infected)) })
+        #expect(after < before * 0.9, "per-host probe rate \(before) before, \(after) after")
+    }
+
     @Test("the day-of-month lifecycle stops spreading at midnight on the 20th")
     func lifecycle() throws {
         let start = UTCCalendar.seconds(year: 2001, month: 7, day: 19, hour: 23, minute: 30)

@@ -32,6 +32,10 @@ struct ScenarioPlan {
     let initialPhase: LifecyclePhase
     /// Hosts whose infection crosses 10 / 50 / 90 % of N.
     let thresholds: [Int]
+    /// Diurnal switches inside the run, in time order, and the zones asleep at the start.
+    let switches: [(time: Double, zone: Int, on: Bool)]
+    let initiallyOff: [Bool]
+    let zoneCumulative: [Double]
 
     init(_ scenario: Scenario) {
         self.scenario = scenario
@@ -59,6 +63,36 @@ struct ScenarioPlan {
         phaseChanges = changes
         let n = Double(scenario.population.size)
         thresholds = [0.1, 0.5, 0.9].map { Swift.max(1, Int((n * $0).rounded(.up))) }
+        var switches: [(time: Double, zone: Int, on: Bool)] = []
+        var off: [Bool] = []
+        var zoneAcc = 0.0
+        var cumulative: [Double] = []
+        if let diurnal = scenario.hostEvents.diurnal {
+            let start = Double(scenario.startTime)
+            for (z, zone) in diurnal.zones.enumerated() {
+                zoneAcc += zone.weight
+                cumulative.append(zoneAcc)
+                off.append(diurnal.isOff(zone: zone, at: start))
+                // Local switch hours → UTC seconds since the start, for every day of the run.
+                for (hour, on) in [(diurnal.offFromHour, false), (diurnal.offUntilHour, true)] {
+                    var first = ((hour - zone.utcOffsetHours) * 3600 - start).truncatingRemainder(dividingBy: 86400)
+                    if first < 0 { first += 86400 }
+                    var time = first
+                    while time < scenario.duration {
+                        if time > 0 { switches.append((time, z, on)) }
+                        time += 86400
+                    }
+                }
+            }
+        }
+        self.switches = switches.sorted { $0.time < $1.time || ($0.time == $1.time && $0.zone < $1.zone) }
+        initiallyOff = off
+        zoneCumulative = cumulative
+    }
+
+    func drawZone(_ rng: inout Xoshiro256StarStar) -> Int {
+        let u = rng.nextUnit() * (zoneCumulative.last ?? 1)
+        return zoneCumulative.firstIndex { u < $0 } ?? Swift.max(0, zoneCumulative.count - 1)
     }
 
     /// For sequence-walking strategies: the sequences' permutations (identity: `nil`) and

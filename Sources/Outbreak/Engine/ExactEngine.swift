@@ -44,9 +44,14 @@ struct HostRecord {
     var rateClass: UInt8 = 0
     /// Whether it has ever been infected (re-infections after a reboot count once).
     var wasInfected = false
+    /// 0: always on; k + 1: switched off at night in diurnal time zone k.
+    var zone: UInt8 = 0
+    /// Whether it is switched off now (it then sits in the OFF segment).
+    var offline = false
 }
 
-/// Host states; the per-block segments are ordered S | L | I | R.
+/// Host states; the per-block segments are ordered S | L | I | R | OFF (switched off at night,
+/// whatever the state).
 @usableFromInline enum HostState {
     static let susceptible: UInt8 = 0
     static let latent: UInt8 = 1
@@ -93,7 +98,7 @@ struct ExactRun {
     let host: UnsafeMutablePointer<HostRecord>
     let order: UnsafeMutablePointer<Int32>
     let blockStart: UnsafeMutablePointer<Int32>
-    /// `count[b * 4 + seg]`: hosts of block b in segment seg (S, L, I, R), a block's four together.
+    /// `count[b * 5 + seg]`: hosts of block b in segment seg (S, L, I, R, OFF), a block's five together.
     let count: UnsafeMutablePointer<Int32>
     let susceptibleTree: CountTree
     let infectedTree: CountTree
@@ -106,6 +111,10 @@ struct ExactRun {
     var latentHead = 0, latentTail = 0
     // Totals.
     var s = 0, l = 0, i = 0, patched = 0, cleaned = 0, ever = 0
+    /// Hosts switched off for the night, by the state they keep.
+    var offSusceptible = 0, offLatent = 0, offInfected = 0
+    /// Diurnal time zones: the hosts of each.
+    var zoneHosts: [[Int32]] = []
     var activeRate = 0.0
     var updatesSinceRebuild = 0
     var monitors: [MonitorTracker]
@@ -137,14 +146,22 @@ struct ExactRun {
         order = .allocate(capacity: n)
         for h in 0..<n { order[h] = Int32(h) }
         for h in 0..<n { host[h].rateClass = plan.drawClass(&rng) }
+        if let diurnal = scenario.hostEvents.diurnal {
+            zoneHosts = Array(repeating: [], count: diurnal.zones.count)
+            for h in 0..<n where rng.nextUnit() < diurnal.share {
+                let z = plan.drawZone(&rng)
+                host[h].zone = UInt8(z + 1)
+                zoneHosts[z].append(Int32(h))
+            }
+        }
         blockStart = .allocate(capacity: blockCount + 1); blockStart.initialize(repeating: 0, count: blockCount + 1)
-        count = .allocate(capacity: 4 * blockCount); count.initialize(repeating: 0, count: 4 * blockCount)
-        for h in 0..<n { count[Int(addresses[h] >> 16) * 4] += 1 }
-        for b in 0..<blockCount { blockStart[b + 1] = blockStart[b] + count[b * 4] }
+        count = .allocate(capacity: 5 * blockCount); count.initialize(repeating: 0, count: 5 * blockCount)
+        for h in 0..<n { count[Int(addresses[h] >> 16) * 5] += 1 }
+        for b in 0..<blockCount { blockStart[b + 1] = blockStart[b] + count[b * 5] }
         susceptibleTree = CountTree(count: blockCount)
         infectedTree = CountTree(count: blockCount)
         let counts = count
-        susceptibleTree.build { Int64(counts[$0 * 4]) }
+        susceptibleTree.build { Int64(counts[$0 * 5]) }
         levels = scenario.worm.strategy.localComponents.filter { $0.weight > 0 }.map {
             LevelState(length: $0.length, weight: $0.weight, spaceBits: scenario.space.bits)
         }
@@ -183,7 +200,7 @@ struct ExactRun {
     @inline(__always) func segmentStart(_ seg: Int, _ b: Int) -> Int {
         var p = Int(blockStart[b])
         var k = 0
-        let base = b * 4
+        let base = b * 5
         while k < seg { p += Int(count[base + k]); k += 1 }
         return p
     }
@@ -197,15 +214,15 @@ struct ExactRun {
     /// Moves host h from segment `seg` to `seg + 1` of its block.
     @inline(__always) mutating func forward(_ h: Int, _ seg: Int, _ b: Int) {
         swapSlots(Int(host[h].slot), segmentStart(seg + 1, b) - 1)
-        count[b * 4 + seg] -= 1
-        count[b * 4 + seg + 1] += 1
+        count[b * 5 + seg] -= 1
+        count[b * 5 + seg + 1] += 1
     }
 
     /// Moves host h from segment `seg` to `seg - 1` of its block.
     @inline(__always) mutating func backward(_ h: Int, _ seg: Int, _ b: Int) {
         swapSlots(Int(host[h].slot), segmentStart(seg, b))
-        count[b * 4 + seg] -= 1
-        count[b * 4 + seg - 1] += 1
+        count[b * 5 + seg] -= 1
+        count[b * 5 + seg - 1] += 1
     }
 
     // MARK: Transitions
@@ -253,11 +270,17 @@ struct ExactRun {
     }
 
     mutating func activate(_ h: Int, at t: Double, rng: inout Xoshiro256StarStar) {
+        host[h].state = HostState.infected
+        if host[h].offline { offLatent -= 1; offInfected += 1; return }  // wakes up infected
+        forward(h, 1, Int(host[h].address >> 16))
+        l -= 1
+        startScanning(h, at: t, rng: &rng)
+    }
+
+    /// An infected host in the I segment starts probing (after infection, or when switched on).
+    mutating func startScanning(_ h: Int, at t: Double, rng: inout Xoshiro256StarStar) {
         let a = host[h].address
         let b = Int(a >> 16)
-        forward(h, 1, b)
-        host[h].state = HostState.infected
-        l -= 1
         i += 1
         infectedTree.add(b, 1)
         let r = classRate[Int(host[h].rateClass)]
@@ -272,16 +295,34 @@ struct ExactRun {
         slash8?.change(address: a, rate: r, sign: 1, at: t, scanning: scanning)
         if scanning {
             for m in monitors.indices { monitors[m].activate(h, address: a, rate: r, at: t, rng: &rng) }
-            sequences?.start(h, address: a, rate: r, at: t, rng: &rng)
+            sequences?.resume(h, address: a, rate: r, at: t, rng: &rng)
         }
     }
 
     /// Ends an active infection: `reboot` returns the host to susceptible, otherwise it is cleaned.
     mutating func deactivate(_ h: Int, at t: Double, reboot: Bool, rng: inout Xoshiro256StarStar) {
+        let b = Int(host[h].address >> 16)
+        stopScanning(h, at: t, pause: false, rng: &rng)
+        if reboot {
+            backward(h, 2, b)
+            backward(h, 1, b)
+            host[h].state = HostState.susceptible
+            susceptibleChanged(h, 1)
+        } else {
+            forward(h, 2, b)
+            host[h].state = HostState.cleaned
+            cleaned += 1
+            noteUpdate()
+        }
+    }
+
+    /// An infected host in the I segment stops probing (removed, or switched off: `pause`
+    /// keeps a sequence scanner's place).
+    mutating func stopScanning(_ h: Int, at t: Double, pause: Bool, rng: inout Xoshiro256StarStar) {
         let a = host[h].address
         let b = Int(a >> 16)
         if scanning { for m in monitors.indices { monitors[m].deactivate(h, address: a, at: t, rng: &rng) } }
-        sequences?.stop(h)
+        if pause { sequences?.pause(h, at: t, rng: &rng) } else { sequences?.stop(h) }
         i -= 1
         infectedTree.add(b, -1)
         let r = classRate[Int(host[h].rateClass)]
@@ -293,16 +334,51 @@ struct ExactRun {
             level.rate[x] = level.infected[x] == 0 ? 0 : level.rate[x] - r
             level.refresh(x)
         }
-        if reboot {
-            backward(h, 2, b)
-            backward(h, 1, b)
-            host[h].state = HostState.susceptible
+        noteUpdate()
+    }
+
+    // MARK: Diurnal on/off
+
+    /// Switches a host off for the night: it leaves its segment for OFF, probing stops and
+    /// nothing can infect, patch, clean or reboot it until it is switched on.
+    mutating func switchOff(_ h: Int, at t: Double, rng: inout Xoshiro256StarStar) {
+        guard !host[h].offline else { return }
+        let b = Int(host[h].address >> 16)
+        switch host[h].state {
+        case HostState.susceptible:
+            susceptibleChanged(h, -1)
+            forward(h, 0, b); forward(h, 1, b); forward(h, 2, b); forward(h, 3, b)
+            offSusceptible += 1
+        case HostState.latent:
+            forward(h, 1, b); forward(h, 2, b); forward(h, 3, b)
+            l -= 1; offLatent += 1
+        case HostState.infected:
+            stopScanning(h, at: t, pause: true, rng: &rng)
+            forward(h, 2, b); forward(h, 3, b)
+            offInfected += 1
+        default:
+            return  // patched and cleaned hosts are inert either way
+        }
+        host[h].offline = true
+    }
+
+    /// Switches a host back on.
+    mutating func switchOn(_ h: Int, at t: Double, rng: inout Xoshiro256StarStar) {
+        guard host[h].offline else { return }
+        host[h].offline = false
+        let b = Int(host[h].address >> 16)
+        switch host[h].state {
+        case HostState.susceptible:
+            backward(h, 4, b); backward(h, 3, b); backward(h, 2, b); backward(h, 1, b)
+            offSusceptible -= 1
             susceptibleChanged(h, 1)
-        } else {
-            forward(h, 2, b)
-            host[h].state = HostState.cleaned
-            cleaned += 1
-            noteUpdate()
+        case HostState.latent:
+            backward(h, 4, b); backward(h, 3, b); backward(h, 2, b)
+            offLatent -= 1; l += 1
+        default:
+            backward(h, 4, b); backward(h, 3, b)
+            offInfected -= 1
+            startScanning(h, at: t, rng: &rng)
         }
     }
 
@@ -322,7 +398,7 @@ struct ExactRun {
         if s * 4 >= n * 3 {
             while true {
                 let h = Int(rng.nextInt(below: UInt64(n)))
-                if host[h].state == HostState.susceptible { return h }
+                if host[h].state == HostState.susceptible && !host[h].offline { return h }
             }
         }
         return susceptibleHost(rank: Int64(rng.nextInt(below: UInt64(s))))
@@ -379,7 +455,7 @@ struct ExactRun {
         var trafficPerSlash8: [[Double]] = []
 
         applyPhase(plan.initialPhase, at: 0, rng: &rng)
-        // Initial infections: the listed addresses, then random hosts.
+        // Initial infections, then the zones asleep at the start go off.: the listed addresses, then random hosts.
         var initial: [Int] = []
         for a in scenario.worm.initialAddresses {
             if let h = indexOf(a) { initial.append(h) }
@@ -390,11 +466,15 @@ struct ExactRun {
             if chosen.insert(h).inserted { initial.append(h) }
         }
         for h in initial { infect(h, at: 0, immediate: true, rng: &rng) }  // seeds scan at once
+        for (z, off) in plan.initiallyOff.enumerated() where off {
+            for h in zoneHosts[z] { switchOff(Int(h), at: 0, rng: &rng) }
+        }
 
         var t = 0.0
         var k = 0
         var intervalEnd = plan.intervalEnd(0)
         var phaseIndex = 0
+        var switchIndex = 0
         var patchRate = scenario.hostEvents.patchRate(at: 0)
         var nextPatch = plan.nextPatchChange(after: 0)
         var newInfections = 0
@@ -407,14 +487,15 @@ struct ExactRun {
             let nextPhase = phaseIndex < plan.phaseChanges.count ? plan.phaseChanges[phaseIndex].time : .infinity
             let nextLatent = latentHead != latentTail ? latentTime[latentHead] : .infinity
             let nextHit = sequences?.nextDue() ?? .infinity
-            let breakpoint = Swift.min(intervalEnd, nextPhase, nextPatch, nextLatent, nextHit)
+            let nextSwitch = switchIndex < plan.switches.count ? plan.switches[switchIndex].time : .infinity
+            let breakpoint = Swift.min(intervalEnd, nextPhase, nextPatch, nextLatent, nextHit, nextSwitch)
 
-            let congestion = plan.congestion(infected: i + l)
+            let congestion = plan.congestion(infected: i + l + offInfected + offLatent)
             let anyPressure = scanning ? anyCoefficient * activeRate * Double(s) : 0
             var levelPressure = 0.0
             if scanning { for level in levels { levelPressure += level.pressure.total } }
             let infectionRate = congestion * (anyPressure + levelPressure)
-            let patchTotal = (patchRate + awareness * Double(i + l + cleaned)) * Double(s)
+            let patchTotal = (patchRate + awareness * Double(i + l + offInfected + offLatent + cleaned)) * Double(s)
             let cleanTotal = cleanRate * Double(i)
             let rebootTotal = rebootRate * Double(i)
             let total = infectionRate + patchTotal + cleanTotal + rebootTotal
@@ -438,6 +519,14 @@ struct ExactRun {
                 if sequences != nil {
                     while let due = sequences?.nextDue(), due <= t { sequenceHit(at: due, rng: &rng) }
                 }
+                while switchIndex < plan.switches.count && plan.switches[switchIndex].time <= t {
+                    let change = plan.switches[switchIndex]
+                    for h in zoneHosts[change.zone] {
+                        if change.on { switchOn(Int(h), at: t, rng: &rng) } else { switchOff(Int(h), at: t, rng: &rng) }
+                    }
+                    switchIndex += 1
+                    events += 1
+                }
                 while phaseIndex < plan.phaseChanges.count && plan.phaseChanges[phaseIndex].time <= t {
                     applyPhase(plan.phaseChanges[phaseIndex].phase, at: t, rng: &rng)
                     phaseIndex += 1
@@ -459,7 +548,7 @@ struct ExactRun {
                     let probesPerSecond = probeIntegral / length
                     let traffic = probesPerSecond * probeBits + floodIntegral / length
                     rows.append(OutbreakRow(
-                        time: intervalEnd, susceptible: s, infected: l + i, removed: patched + cleaned,
+                        time: intervalEnd, susceptible: s + offSusceptible, infected: l + i + offLatent + offInfected, removed: patched + cleaned,
                         newInfections: newInfections, everInfected: ever, probesPerSecond: probesPerSecond,
                         trafficBitsPerSecond: traffic, monitors: counts))
                     let perMinute = Double(newInfections) * 60 / length
@@ -502,7 +591,7 @@ struct ExactRun {
         if scanning && (options.keepFirstSeen || monitors.contains(where: \.explicit)) {
             for b in 0..<blockCount {
                 let start = segmentStart(2, b)
-                for p in start..<start + Int(count[b * 4 + 2]) {
+                for p in start..<start + Int(count[b * 5 + 2]) {
                     let h = Int(order[p])
                     for m in monitors.indices { monitors[m].finish(h, address: host[h].address, at: duration, rng: &rng) }
                 }
@@ -520,7 +609,7 @@ struct ExactRun {
             probes.append(options.keepProbes ? monitors[m].probes : [])
         }
         let summary = OutbreakSummary(
-            population: n, finalInfected: l + i, everInfected: ever, peakNewInfectionsPerMinute: peakNew,
+            population: n, finalInfected: l + i + offLatent + offInfected, everInfected: ever, peakNewInfectionsPerMinute: peakNew,
             peakTime: peakTime, timeTo10Percent: thresholdTimes[0], timeTo50Percent: thresholdTimes[1],
             timeTo90Percent: thresholdTimes[2], totalProbes: totalProbes, peakTrafficBitsPerSecond: peakTraffic,
             monitorSources: monitors.map(\.totalNew), events: events)
@@ -543,9 +632,10 @@ struct ExactRun {
               var next = sequences?.positionAfterHit(c) else { return }
         events += 1
         let source = c / k
-        let victimState = host[victim].state
+        // A machine switched off answers nothing: no infection, no "already infected" jump.
+        let victimState = host[victim].offline ? UInt8.max : host[victim].state
         if victimState == HostState.susceptible {
-            let congestion = plan.congestion(infected: i + l)
+            let congestion = plan.congestion(infected: i + l + offInfected + offLatent)
             if congestion >= 1 || rng.nextUnit() < congestion {
                 infect(victim, at: t, rng: &rng)
                 pendingNew += 1
@@ -577,7 +667,7 @@ struct ExactRun {
         if !scan { for m in monitors.indices { monitors[m].settlePool(at: t, rng: &rng) } }
         for b in 0..<blockCount {
             let start = segmentStart(2, b)
-            for p in start..<start + Int(count[b * 4 + 2]) {
+            for p in start..<start + Int(count[b * 5 + 2]) {
                 let h = Int(order[p])
                 let r = classRate[Int(host[h].rateClass)]
                 for m in monitors.indices {

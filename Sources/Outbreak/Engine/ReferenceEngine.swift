@@ -40,6 +40,13 @@ public struct ReferenceEngine: Sendable {
         let maxRate = classRate.max() ?? 1
         var state = [UInt8](repeating: HostState.susceptible, count: n)
         var wasInfected = [Bool](repeating: false, count: n)
+        var offline = [Bool](repeating: false, count: n)
+        var offSusceptible = 0
+        var zoneHosts: [[Int]] = []
+        if let diurnal = sc.hostEvents.diurnal {
+            zoneHosts = Array(repeating: [], count: diurnal.zones.count)
+            for h in 0..<n where rng.nextUnit() < diurnal.share { zoneHosts[plan.drawZone(&rng)].append(h) }
+        }
         var susceptible = Array(0..<n), susceptiblePos = Array(0..<n)
         var active: [Int] = [], activePos = [Int](repeating: -1, count: n)
         var latent: [(time: Double, host: Int)] = []
@@ -89,9 +96,36 @@ public struct ReferenceEngine: Sendable {
                 cursor[h * sequenceCount + q] = plan.startPosition(address: addresses[h], permutation: permutations[q], rng: &rng)
             }
             state[h] = HostState.infected
+            if offline[h] { return }
             activePos[h] = active.count
             active.append(h)
             activeRate += classRate[Int(rateClass[h])]
+        }
+        func removeActive(_ h: Int) {
+            let p = activePos[h], last = active.removeLast()
+            if last != h { active[p] = last; activePos[last] = p }
+            activePos[h] = -1
+            activeRate = active.isEmpty ? 0 : activeRate - classRate[Int(rateClass[h])]
+        }
+        func switchOff(_ h: Int) {
+            guard !offline[h] else { return }
+            if state[h] == HostState.susceptible { removeSusceptible(h); offSusceptible += 1 }
+            else if state[h] == HostState.infected { removeActive(h) }
+            else if state[h] != HostState.latent { return }
+            offline[h] = true
+        }
+        func switchOn(_ h: Int) {
+            guard offline[h] else { return }
+            offline[h] = false
+            if state[h] == HostState.susceptible {
+                susceptiblePos[h] = susceptible.count
+                susceptible.append(h)
+                offSusceptible -= 1
+            } else if state[h] == HostState.infected {
+                activePos[h] = active.count
+                active.append(h)
+                activeRate += classRate[Int(rateClass[h])]
+            }
         }
         func infect(_ h: Int, _ t: Double, immediate: Bool) {
             removeSusceptible(h)
@@ -102,10 +136,7 @@ public struct ReferenceEngine: Sendable {
             if sc.worm.infectionDelay > 0 && !immediate { latent.append((t + sc.worm.infectionDelay, h)) } else { activate(h) }
         }
         func endInfection(_ h: Int, reboot: Bool) {
-            let p = activePos[h], last = active.removeLast()
-            if last != h { active[p] = last; activePos[last] = p }
-            activePos[h] = -1
-            activeRate = active.isEmpty ? 0 : activeRate - classRate[Int(rateClass[h])]
+            removeActive(h)
             if reboot {
                 state[h] = HostState.susceptible
                 susceptiblePos[h] = susceptible.count
@@ -126,6 +157,8 @@ public struct ReferenceEngine: Sendable {
         func applyPhase(_ phase: LifecyclePhase) { scanning = phase == .spread; flooding = phase == .flood }
         applyPhase(plan.initialPhase)
         for h in initial { infect(h, 0, immediate: true) }
+        for (z, off) in plan.initiallyOff.enumerated() where off { for h in zoneHosts[z] { switchOff(h) } }
+        var switchIndex = 0
 
         var rows: [OutbreakRow] = []
         var t = 0.0, k = 0
@@ -143,10 +176,11 @@ public struct ReferenceEngine: Sendable {
         while true {
             let nextPhase = phaseIndex < plan.phaseChanges.count ? plan.phaseChanges[phaseIndex].time : .infinity
             let nextLatent = latentHead < latent.count ? latent[latentHead].time : .infinity
-            let breakpoint = Swift.min(intervalEnd, nextPhase, nextPatch, nextLatent)
+            let nextSwitch = switchIndex < plan.switches.count ? plan.switches[switchIndex].time : .infinity
+            let breakpoint = Swift.min(intervalEnd, nextPhase, nextPatch, nextLatent, nextSwitch)
             let probeRate = scanning ? activeRate : 0
             let s = susceptible.count, i = active.count
-            let patchTotal = (patchRate + awareness * Double(n - s - patched)) * Double(s)
+            let patchTotal = (patchRate + awareness * Double(n - s - offSusceptible - patched)) * Double(s)
             let cleanTotal = sc.hostEvents.cleanRate * Double(i)
             let rebootTotal = sc.hostEvents.rebootRate * Double(i)
             let total = probeRate + patchTotal + cleanTotal + rebootTotal
@@ -160,6 +194,11 @@ public struct ReferenceEngine: Sendable {
                     activate(latent[latentHead].host)
                     latentHead += 1
                     events += 1
+                }
+                while switchIndex < plan.switches.count && plan.switches[switchIndex].time <= t {
+                    let change = plan.switches[switchIndex]
+                    for h in zoneHosts[change.zone] { if change.on { switchOn(h) } else { switchOff(h) } }
+                    switchIndex += 1
                 }
                 while phaseIndex < plan.phaseChanges.count && plan.phaseChanges[phaseIndex].time <= t {
                     applyPhase(plan.phaseChanges[phaseIndex].phase)
@@ -178,7 +217,8 @@ public struct ReferenceEngine: Sendable {
                     let probesPerSecond = probeIntegral / length
                     let traffic = probesPerSecond * probeBits + floodIntegral / length
                     rows.append(OutbreakRow(
-                        time: intervalEnd, susceptible: susceptible.count, infected: n - susceptible.count - patched - cleaned,
+                        time: intervalEnd, susceptible: susceptible.count + offSusceptible,
+                        infected: n - susceptible.count - offSusceptible - patched - cleaned,
                         removed: patched + cleaned, newInfections: newInfections, everInfected: ever,
                         probesPerSecond: probesPerSecond, trafficBitsPerSecond: traffic, monitors: counts))
                     let perMinute = Double(newInfections) * 60 / length
@@ -242,12 +282,12 @@ public struct ReferenceEngine: Sendable {
                     }
                 }
                 let victim = Int(hostAt[Int(target)])
-                if cursorIndex >= 0 && victim >= 0 && victim != source && plan.jumpsOnInfected
+                if cursorIndex >= 0 && victim >= 0 && victim != source && plan.jumpsOnInfected && !offline[victim]
                     && (state[victim] == HostState.latent || state[victim] == HostState.infected) {
                     cursor[cursorIndex] = rng.nextInt(below: spaceSize)
                 }
-                if victim >= 0 && state[victim] == HostState.susceptible {
-                    let c = plan.congestion(infected: n - susceptible.count - patched - cleaned)
+                if victim >= 0 && state[victim] == HostState.susceptible && !offline[victim] {
+                    let c = plan.congestion(infected: n - susceptible.count - offSusceptible - patched - cleaned)
                     if c >= 1 || rng.nextUnit() < c {
                         infect(victim, t, immediate: false)
                         newInfections += 1
@@ -270,7 +310,7 @@ public struct ReferenceEngine: Sendable {
         }
 
         let summary = OutbreakSummary(
-            population: n, finalInfected: n - susceptible.count - patched - cleaned, everInfected: ever,
+            population: n, finalInfected: n - susceptible.count - offSusceptible - patched - cleaned, everInfected: ever,
             peakNewInfectionsPerMinute: peakNew, peakTime: peakTime, timeTo10Percent: thresholdTimes[0],
             timeTo50Percent: thresholdTimes[1], timeTo90Percent: thresholdTimes[2], totalProbes: totalProbes,
             peakTrafficBitsPerSecond: peakTraffic, monitorSources: totalNew, events: events)

@@ -152,6 +152,20 @@ extension Scenario {
         try finite(hostEvents.cleanRate, "host_events.clean_rate_per_hour")
         try finite(hostEvents.rebootRate, "host_events.reboot_rate_per_hour")
         try finite(hostEvents.awarenessPatchRate, "host_events.awareness_patch_rate_per_hour")
+        if let d = hostEvents.diurnal {
+            guard d.share.isFinite, (0...1).contains(d.share) else { throw fail("host_events.diurnal.share", "must be between 0 and 1 (got \(d.share))") }
+            for (key, hour) in [("off_from_hour", d.offFromHour), ("off_until_hour", d.offUntilHour)] {
+                guard hour.isFinite, (0...24).contains(hour) else { throw fail("host_events.diurnal.\(key)", "must be an hour from 0 to 24 (got \(hour))") }
+            }
+            guard d.offFromHour != d.offUntilHour else { throw fail("host_events.diurnal.off_until_hour", "equals off_from_hour: machines would never be off") }
+            guard !d.zones.isEmpty, d.zones.count <= 64 else { throw fail("host_events.diurnal.zones", "needs 1 to 64 time zones") }
+            for (i, z) in d.zones.enumerated() {
+                guard z.utcOffsetHours.isFinite, (-12...14).contains(z.utcOffsetHours) else {
+                    throw fail("host_events.diurnal.zones[\(i)].utc_offset_hours", "must be between -12 and 14 (got \(z.utcOffsetHours))")
+                }
+                try finite(z.weight, "host_events.diurnal.zones[\(i)].weight", positive: true)
+            }
+        }
         try finite(network.congestionExponent, "network.congestion_exponent")
 
         // Monitors.

@@ -262,6 +262,8 @@ public struct HostEvents: Sendable, Hashable {
     /// at `awarenessPatchRate · (I + R) / N` per second, where I + R counts hosts infected now
     /// or cleaned — the more visible the worm, the faster people patch.
     public var awarenessPatchRate: Double
+    /// Machines switched off at night, or `nil` for none.
+    public var diurnal: Diurnal?
 
     /// From `start` seconds on, each susceptible host is patched at `rate` per second.
     public struct PatchStep: Sendable, Hashable {
@@ -273,15 +275,53 @@ public struct HostEvents: Sendable, Hashable {
         public init(start: Double, rate: Double) { self.start = start; self.rate = rate }
     }
     /// Creates host events; defaults to none.
-    public init(patchSchedule: [PatchStep] = [], cleanRate: Double = 0, rebootRate: Double = 0, awarenessPatchRate: Double = 0) {
+    public init(patchSchedule: [PatchStep] = [], cleanRate: Double = 0, rebootRate: Double = 0, awarenessPatchRate: Double = 0,
+                diurnal: Diurnal? = nil) {
         self.patchSchedule = patchSchedule; self.cleanRate = cleanRate; self.rebootRate = rebootRate
-        self.awarenessPatchRate = awarenessPatchRate
+        self.awarenessPatchRate = awarenessPatchRate; self.diurnal = diurnal
     }
     /// The per-host patch rate in force at time `t`.
     public func patchRate(at t: Double) -> Double {
         var r = 0.0
         for step in patchSchedule where step.start <= t { r = step.rate }
         return r
+    }
+}
+
+/// The diurnal cycle: a share of machines (workstations, home PCs) is switched off every night,
+/// local time. While off a machine neither probes nor can be infected, and its other clocks
+/// (patching, cleaning, reboots) stand still.
+public struct Diurnal: Sendable, Hashable {
+    /// The share of hosts that are switched off at night, 0…1.
+    public var share: Double
+    /// Local hour (0–24) at which they go off.
+    public var offFromHour: Double
+    /// Local hour (0–24) at which they come back on.
+    public var offUntilHour: Double
+    /// Their time zones: UTC offsets in hours with weights.
+    public var zones: [Zone]
+
+    /// A time zone with its share of the switched hosts.
+    public struct Zone: Sendable, Hashable {
+        /// Hours ahead of UTC (−12…14).
+        public var utcOffsetHours: Double
+        /// Relative weight.
+        public var weight: Double
+        /// Creates a zone.
+        public init(utcOffsetHours: Double, weight: Double) { self.utcOffsetHours = utcOffsetHours; self.weight = weight }
+    }
+
+    /// Creates a diurnal cycle.
+    public init(share: Double, offFromHour: Double = 18, offUntilHour: Double = 8, zones: [Zone]) {
+        self.share = share; self.offFromHour = offFromHour; self.offUntilHour = offUntilHour; self.zones = zones
+    }
+
+    /// Whether a host of a zone is off at the UTC time `t` (seconds since the epoch).
+    public func isOff(zone: Zone, at t: Double) -> Bool {
+        let local = (t / 3600 + zone.utcOffsetHours).truncatingRemainder(dividingBy: 24)
+        let hour = local < 0 ? local + 24 : local
+        return offFromHour <= offUntilHour ? (hour >= offFromHour && hour < offUntilHour)
+                                           : (hour >= offFromHour || hour < offUntilHour)
     }
 }
 
