@@ -33,11 +33,14 @@ struct ScenarioExampleTests {
                 probeBytes: 62),
             hostEvents: HostEvents(
                 patchSchedule: [.init(start: 0, rate: 0.001 / 3600), .init(start: 6 * 3600, rate: 0.02 / 3600)],
-                cleanRate: 0.01 / 3600, rebootRate: 0.05 / 3600),
+                cleanRate: 0.01 / 3600, rebootRate: 0.05 / 3600, awarenessPatchRate: 0.1 / 3600,
+                diurnal: Diurnal(share: 0.2, offFromHour: 19, offUntilHour: 7,
+                                 zones: [.init(utcOffsetHours: -5, weight: 0.6), .init(utcOffsetHours: 9, weight: 0.4)])),
             network: Network(congestionExponent: 2),
             monitors: [
                 Monitor(name: "telescope", prefixes: [prefix("44.0.0.0/8")]),
-                Monitor(name: "honeypots", prefixes: ["131.243.1.1", "131.243.1.2", "192.0.2.10", "192.0.2.11", "198.51.100.7"].map(prefix)),
+                Monitor(name: "honeypots", prefixes: ["131.243.1.1", "131.243.1.2", "192.0.2.10", "192.0.2.11", "198.51.100.7"].map(prefix),
+                        recordProbes: true),
             ],
             startTime: 995_536_800,
             duration: 12 * 3600,
