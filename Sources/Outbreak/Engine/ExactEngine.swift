@@ -140,10 +140,10 @@ struct ExactRun {
         let hostCount = addresses.count
         n = hostCount
         blockCount = 1 << (scenario.space.bits - 16)
-        let records = UnsafeMutablePointer<HostRecord>.allocate(capacity: hostCount)
-        for h in 0..<hostCount { records[h] = HostRecord(address: addresses[h], slot: Int32(h)) }
+        let records = LargeBuffer.allocate(HostRecord.self, count: hostCount)
+        for h in 0..<hostCount { (records + h).initialize(to: HostRecord(address: addresses[h], slot: Int32(h))) }
         host = records
-        order = .allocate(capacity: n)
+        order = LargeBuffer.allocate(Int32.self, count: n)
         for h in 0..<n { order[h] = Int32(h) }
         for h in 0..<n { host[h].rateClass = plan.drawClass(&rng) }
         if let diurnal = scenario.hostEvents.diurnal {
@@ -170,14 +170,14 @@ struct ExactRun {
         }
         classRate = plan.classes.map(\.rate)
         delay = scenario.worm.infectionDelay
-        latentTime = .allocate(capacity: n)
-        latentHost = .allocate(capacity: n)
+        latentTime = LargeBuffer.allocate(Double.self, count: n)
+        latentHost = LargeBuffer.allocate(Int32.self, count: n)
         s = n
         sequences = plan.sequenceCount > 0 ? SequenceScanner(plan: plan, addresses: addresses) : nil
         slash8 = options.keepTrafficPerSlash8 && !scenario.worm.strategy.isSequential ? SlashEightTraffic(plan: plan) : nil
         let keep = options.keepFirstSeen
         let monitorCount = scenario.monitors.count
-        let slots = UnsafeMutablePointer<MonitorSlot>.allocate(capacity: Swift.max(1, hostCount * monitorCount))
+        let slots = LargeBuffer.allocate(MonitorSlot.self, count: Swift.max(1, hostCount * monitorCount))
         slots.initialize(repeating: MonitorSlot(), count: Swift.max(1, hostCount * monitorCount))
         monitorSlots = slots
         monitors = scenario.monitors.enumerated().map {
