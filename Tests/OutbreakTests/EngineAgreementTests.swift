@@ -209,6 +209,37 @@ struct EngineAgreementTests {
         #expect(ksStatistic(o.exact, o.reference) < ksCritical(150, 150), "own start D = \(ksStatistic(o.exact, o.reference))")
     }
 
+    @Test("monitors watching sequence-walking worms", arguments: [
+        ScanStrategy.permutation(key: 7), .staticSeed(sequences: 2, key: 3), .sequential(start: .random), .sequential(start: .own),
+    ])
+    func sequenceMonitors(strategy: ScanStrategy) throws {
+        let monitors = [Monitor(name: "block", prefixes: [IPv4Prefix("0.0.192.0/18")!]),
+                        Monitor(name: "pots", prefixes: [IPv4Prefix("0.0.7.0/28")!, IPv4Prefix("0.0.99.1/32")!], recordProbes: true)]
+        let events = HostEvents(rebootRate: 0.4 / 3600,
+                                diurnal: Diurnal(share: 0.5, offFromHour: 0.5, offUntilHour: 1.2, zones: [.init(utcOffsetHours: 0, weight: 1)]))
+        let s = smallScenario(hosts: 120, rate: 2, hours: 1.5, initial: 3, strategy: strategy, events: events,
+                              monitors: monitors, interval: 300)
+        let runs = 150
+        let exact = try ExactEngine(scenario: s), reference = try ReferenceEngine(scenario: s)
+        let a = (0..<runs).map { exact.run(seed: 21, run: $0, options: keep) }
+        let b = (0..<runs).map { reference.run(seed: 22, run: $0, options: keep) }
+        func compare(_ what: String, _ f: (OutbreakRecord) -> Double) {
+            let x = a.map(f), y = b.map(f)
+            #expect(ksStatistic(x, y) < ksCritical(runs, runs), "\(strategy) \(what): D = \(ksStatistic(x, y)), means \(mean(x)) vs \(mean(y))")
+        }
+        for m in 0..<2 {
+            compare("monitor \(m) sources") { Double($0.summary.monitorSources[m]) }
+            compare("monitor \(m) probes") { Double($0.rows.reduce(0) { $0 + $1.monitors[m].probes }) }
+            compare("monitor \(m) probes, row 8") { Double($0.rows[8].monitors[m].probes) }
+            compare("monitor \(m) distinct, row 5") { Double($0.rows[5].monitors[m].distinctSources) }
+        }
+        compare("first source seen by the block") { $0.firstSeenTimes[0].first ?? .infinity }
+        for record in a {
+            #expect(record.probes[1].allSatisfy { p in monitors[1].prefixes.contains { $0.contains(p.destination) } })
+            #expect(record.probes[1].count == record.rows.reduce(0) { $0 + $1.monitors[1].probes })
+        }
+    }
+
     @Test("a sequence scanner paused by the lifecycle resumes where it was")
     func pauseAndResume() throws {
         // Spreads on the 19th until midnight, sleeps, wakes on 1 September.

@@ -322,7 +322,7 @@ struct ExactRun {
         let a = host[h].address
         let b = Int(a >> 16)
         if scanning { for m in monitors.indices { monitors[m].deactivate(h, address: a, at: t, rng: &rng) } }
-        if pause { sequences?.pause(h, at: t, rng: &rng) } else { sequences?.stop(h) }
+        if pause { sequences?.pause(h, at: t, rng: &rng) } else { sequences?.stop(h, at: t, rng: &rng) }
         i -= 1
         infectedTree.add(b, -1)
         let r = classRate[Int(host[h].rateClass)]
@@ -588,6 +588,14 @@ struct ExactRun {
 
         var firstSeen: [[Double]] = []
         var probes: [[MonitorProbe]] = []
+        if sequences != nil {
+            // Sequence walkers' monitors are explicit: their probes were recorded leg by leg.
+            sequences?.finish(at: duration, rng: &rng)
+            for m in monitors.indices {
+                monitors[m].probes = sequences?.hits[m] ?? []
+                monitors[m].explicit = true
+            }
+        }
         if scanning && (options.keepFirstSeen || monitors.contains(where: \.explicit)) {
             for b in 0..<blockCount {
                 let start = segmentStart(2, b)
@@ -628,7 +636,7 @@ struct ExactRun {
 
     /// A sequence-walking cursor's probe reached a vulnerable host.
     mutating func sequenceHit(at t: Double, rng: inout Xoshiro256StarStar) {
-        guard let (c, victim) = sequences?.take(), let k = sequences?.k, let size = sequences?.size,
+        guard let (c, victim) = sequences?.take(rng: &rng), let k = sequences?.k, let size = sequences?.size,
               var next = sequences?.positionAfterHit(c) else { return }
         events += 1
         let source = c / k

@@ -54,7 +54,7 @@ struct MonitorTracker {
     var totalNew = 0
     var firstSeen: [Double] = []
     /// Whether this monitor records each probe (its counts are then derived from them).
-    let explicit: Bool
+    var explicit: Bool
     var probes: [MonitorProbe] = []
     /// Destination regions by the source's /16 block, for explicit probes: (weight, prefixes to draw in).
     var regionsByBlock: [UInt32: [(weight: Double, region: IPv4Prefix)]] = [:]

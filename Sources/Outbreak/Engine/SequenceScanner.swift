@@ -25,6 +25,11 @@ struct SequenceScanner {
     /// Per host: 0 no cursors, 1 running, 2 paused.
     let legState: UnsafeMutablePointer<UInt8>
     var heap: ContiguousArray<Entry> = []
+    /// Per monitor and sequence: the sorted sequence positions of the monitor's addresses.
+    let monitorPositions: [[ContiguousArray<UInt64>]]
+    /// Per monitor: the probes that reached it, in no particular order.
+    var hits: [[MonitorProbe]]
+    let addresses: [UInt32]
 
     init(plan: ScenarioPlan, addresses: [UInt32]) {
         let n = addresses.count
@@ -47,6 +52,19 @@ struct SequenceScanner {
         }
         positions = pos
         hostAt = at
+        self.addresses = addresses
+        let perms = permutations
+        monitorPositions = plan.scenario.monitors.map { monitor in
+            (0..<perms.count).map { s in
+                var list = ContiguousArray<UInt64>()
+                for prefix in monitor.prefixes {
+                    for a in UInt64(prefix.base)...UInt64(prefix.last) { list.append(perms[s]?.inverse(a) ?? a) }
+                }
+                list.sort()
+                return list
+            }
+        }
+        hits = Array(repeating: [], count: plan.scenario.monitors.count)
         let cursors = n * k
         position = .allocate(capacity: cursors); position.initialize(repeating: 0, count: cursors)
         target = .allocate(capacity: cursors); target.initialize(repeating: 0, count: cursors)
@@ -96,7 +114,16 @@ struct SequenceScanner {
         }
     }
 
-    mutating func stop(_ h: Int) {
+    mutating func stop(_ h: Int, at t: Double, rng: inout Xoshiro256StarStar) {
+        if legState[h] == 1 && !monitorPositions.isEmpty {
+            for s in 0..<k {
+                let c = h * k + s
+                let span = due[c] - since[c]
+                let fraction = span > 0 ? Swift.min(1, (t - since[c]) / span) : 0
+                let sent = UInt64(rng.binomial(trials: Int(remaining[c] - 1), probability: fraction))
+                recordProbes(c, count: sent, from: since[c], to: t, last: false, rng: &rng)
+            }
+        }
         legState[h] = 0
         for s in 0..<k { generation[h * k + s] &+= 1 }
     }
@@ -110,6 +137,7 @@ struct SequenceScanner {
             let span = due[c] - since[c]
             let fraction = span > 0 ? Swift.min(1, (t - since[c]) / span) : 0
             let sent = UInt64(rng.binomial(trials: Int(remaining[c] - 1), probability: fraction))
+            if !monitorPositions.isEmpty { recordProbes(c, count: sent, from: since[c], to: t, last: false, rng: &rng) }
             position[c] = (position[c] + sent) % size
             remaining[c] -= sent
         }
@@ -132,9 +160,10 @@ struct SequenceScanner {
     }
 
     /// Takes the next live event: the cursor and the vulnerable host its probe reached.
-    mutating func take() -> (cursor: Int, host: Int) {
+    mutating func take(rng: inout Xoshiro256StarStar) -> (cursor: Int, host: Int) {
         let c = Int(heap[0].cursor)
         pop()
+        if !monitorPositions.isEmpty { recordProbes(c, count: remaining[c] - 1, from: since[c], to: due[c], last: true, rng: &rng) }
         let s = c % k
         return (c, Int(hostAt[s][Int(target[c])]))
     }
@@ -142,6 +171,67 @@ struct SequenceScanner {
     /// The position after the one a cursor just probed.
     func positionAfterHit(_ c: Int) -> UInt64 {
         (positions[c % k][Int(target[c])] + 1) % size
+    }
+
+    // MARK: Monitors
+
+    /// The probes of a leg that reached monitors: `count` probes from the leg's start
+    /// position, whose times are the order statistics of `count` uniforms on [from, to]
+    /// (the arrival times of a Poisson process given their number), and with `last` the
+    /// leg's final probe at `to`.
+    mutating func recordProbes(_ c: Int, count: UInt64, from: Double, to: Double, last: Bool, rng: inout Xoshiro256StarStar) {
+        let s = c % k
+        let start = position[c]
+        let source = addresses[c / k]
+        for m in monitorPositions.indices {
+            let list = monitorPositions[m][s]
+            guard !list.isEmpty else { continue }
+            // Offsets (1-based probe numbers) of monitored positions among the first `count`.
+            var offsets: [UInt64] = []
+            func collect(_ lo: UInt64, _ hi: UInt64, _ base: UInt64) {  // positions in [lo, hi)
+                var i = lowerBound(list, lo)
+                while i < list.count && list[i] < hi { offsets.append(list[i] - lo + base + 1); i += 1 }
+            }
+            if count > 0 {
+                let end = start + count
+                if end <= size { collect(start, end, 0) } else {
+                    collect(start, size, 0)
+                    collect(0, end - size, size - start)
+                }
+            }
+            var u = 0.0, previous: UInt64 = 0
+            for offset in offsets {
+                let a = Double(offset - previous), b = Double(count - offset + 1)
+                let x = rng.gamma(shape: a, rate: 1), y = rng.gamma(shape: b, rate: 1)
+                u += (1 - u) * (x / (x + y))
+                previous = offset
+                let position = (start + offset - 1) % size
+                let destination = UInt32(truncatingIfNeeded: permutations[s]?.forward(position) ?? position)
+                hits[m].append(MonitorProbe(time: from + (to - from) * u, source: source, destination: destination))
+            }
+            if last {
+                let position = (start + count) % size
+                let i = lowerBound(list, position)
+                if i < list.count && list[i] == position {
+                    let destination = UInt32(truncatingIfNeeded: permutations[s]?.forward(position) ?? position)
+                    hits[m].append(MonitorProbe(time: to, source: source, destination: destination))
+                }
+            }
+        }
+    }
+
+    /// Settles every cursor still walking at the end of the run.
+    mutating func finish(at t: Double, rng: inout Xoshiro256StarStar) {
+        for h in 0..<addresses.count where legState[h] == 1 { stop(h, at: t, rng: &rng) }
+    }
+
+    func lowerBound(_ list: ContiguousArray<UInt64>, _ value: UInt64) -> Int {
+        var lo = 0, hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if list[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     // MARK: Heap

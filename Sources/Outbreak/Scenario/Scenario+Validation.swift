@@ -114,8 +114,10 @@ extension Scenario {
         if case .staticSeed(let sequences, _) = worm.strategy, !(1...64).contains(sequences) {
             throw fail("worm.scan.sequences", "must be 1 to 64 (got \(sequences))")
         }
-        if worm.strategy.isSequential && !monitors.isEmpty {
-            throw fail("monitors", "monitors are not yet supported with sequence-walking strategies (permutation, static-seed, sequential)")
+        if worm.strategy.isSequential {
+            for (m, monitor) in monitors.enumerated() where monitor.size > 1 << 20 {
+                throw fail("monitors[\(m)]", "watches \(monitor.size) addresses; with sequence-walking strategies (permutation, static-seed, sequential) a monitor may watch at most 2^20")
+            }
         }
         guard worm.initialInfected >= 0 else { throw fail("worm.initial_infected", "must not be negative") }
         guard worm.initialInfected + worm.initialAddresses.count >= 1 else { throw fail("worm.initial_infected", "at least one host must be infected at the start") }
