@@ -76,10 +76,7 @@ struct EngineAgreementTests {
         let exact = try ExactEngine(scenario: s), reference = try ReferenceEngine(scenario: s)
         let a = (0..<runs).map { exact.run(seed: 5, run: $0, options: keep) }
         let b = (0..<runs).map { reference.run(seed: 6, run: $0, options: keep) }
-        func compare(_ what: String, _ f: (OutbreakRecord) -> Double) {
-            let x = a.map(f), y = b.map(f)
-            #expect(ksStatistic(x, y) < ksCritical(runs, runs), "\(what): D = \(ksStatistic(x, y)), means \(mean(x)) vs \(mean(y))")
-        }
+        let compare = RunComparison(exact: a, reference: b)
         compare("quarter sources") { Double($0.summary.monitorSources[0]) }
         compare("pots sources") { Double($0.summary.monitorSources[1]) }
         compare("quarter probes, row 10") { Double($0.rows[10].monitors[0].probes) }
@@ -111,10 +108,7 @@ struct EngineAgreementTests {
         let exact = try ExactEngine(scenario: s), reference = try ReferenceEngine(scenario: s)
         let a = (0..<runs).map { exact.run(seed: 8, run: $0, options: keep) }
         let b = (0..<runs).map { reference.run(seed: 9, run: $0, options: keep) }
-        func compare(_ what: String, _ f: (OutbreakRecord) -> Double) {
-            let x = a.map(f), y = b.map(f)
-            #expect(ksStatistic(x, y) < ksCritical(runs, runs), "\(what): D = \(ksStatistic(x, y)), means \(mean(x)) vs \(mean(y))")
-        }
+        let compare = RunComparison(exact: a, reference: b)
         for m in 0..<2 {
             compare("monitor \(m) sources") { Double($0.summary.monitorSources[m]) }
             compare("monitor \(m) probes, row 12") { Double($0.rows[12].monitors[m].probes) }
@@ -149,10 +143,7 @@ struct EngineAgreementTests {
         let exact = try ExactEngine(scenario: s), reference = try ReferenceEngine(scenario: s)
         let a = (0..<runs).map { exact.run(seed: 12, run: $0, options: keep) }
         let b = (0..<runs).map { reference.run(seed: 13, run: $0, options: keep) }
-        func compare(_ what: String, _ f: (OutbreakRecord) -> Double) {
-            let x = a.map(f), y = b.map(f)
-            #expect(ksStatistic(x, y) < ksCritical(runs, runs), "\(what): D = \(ksStatistic(x, y)), means \(mean(x)) vs \(mean(y))")
-        }
+        let compare = RunComparison(exact: a, reference: b)
         compare("time to 40 infected") { timeToReach($0, 40) }
         compare("ever infected") { Double($0.summary.everInfected) }
         compare("infected at 10 h") { Double($0.rows[59].infected) }
@@ -223,10 +214,7 @@ struct EngineAgreementTests {
         let exact = try ExactEngine(scenario: s), reference = try ReferenceEngine(scenario: s)
         let a = (0..<runs).map { exact.run(seed: 21, run: $0, options: keep) }
         let b = (0..<runs).map { reference.run(seed: 22, run: $0, options: keep) }
-        func compare(_ what: String, _ f: (OutbreakRecord) -> Double) {
-            let x = a.map(f), y = b.map(f)
-            #expect(ksStatistic(x, y) < ksCritical(runs, runs), "\(strategy) \(what): D = \(ksStatistic(x, y)), means \(mean(x)) vs \(mean(y))")
-        }
+        let compare = RunComparison(exact: a, reference: b, label: "\(strategy)")
         for m in 0..<2 {
             compare("monitor \(m) sources") { Double($0.summary.monitorSources[m]) }
             compare("monitor \(m) probes") { Double($0.rows.reduce(0) { $0 + $1.monitors[m].probes }) }

@@ -1,4 +1,5 @@
 import Outbreak
+import Testing
 
 /// Two-sample Kolmogorov–Smirnov statistic D = sup |F_a − F_b|.
 func ksStatistic(_ a: [Double], _ b: [Double]) -> Double {
@@ -52,4 +53,18 @@ func smallScenario(bits: Int = 16, hosts: Int = 120, rate: Double = 1, hours: Do
 func timeToReach(_ record: OutbreakRecord, _ count: Int) -> Double {
     guard record.infectionTimes.count >= count else { return .infinity }
     return record.infectionTimes[count - 1]
+}
+
+/// Compares a per-run statistic of two sets of runs with a two-sample KS test (α = 0.001).
+struct RunComparison {
+    let exact: [OutbreakRecord]
+    let reference: [OutbreakRecord]
+    var label = ""
+
+    func callAsFunction(_ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ f: (OutbreakRecord) -> Double) {
+        let x = exact.map(f), y = reference.map(f)
+        #expect(ksStatistic(x, y) < ksCritical(x.count, y.count),
+                "\(label.isEmpty ? "" : label + " ")\(what): D = \(ksStatistic(x, y)), means \(mean(x)) vs \(mean(y))",
+                sourceLocation: sourceLocation)
+    }
 }
