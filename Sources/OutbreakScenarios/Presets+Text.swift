@@ -134,6 +134,46 @@ monitors:
   - name: lbnl-b
     prefixes: [128.3.0.0/16]
 """#),
+        ("slammer", #"""
+# Slammer (Sapphire), 25 January 2003: a single-packet UDP worm against Microsoft SQL
+# Server (UDP port 1434) whose spread was limited by each host's bandwidth, not by
+# round trips. Moore, Paxson, Savage, Shannon, Staniford & Weaver, "Inside the Slammer
+# Worm" (IEEE Security & Privacy, 2003): at least 75,000 hosts infected, 90 % within
+# about 10 minutes, an early doubling time of about 8.5 s, infected hosts scanning at
+# up to ~26,000 probes/s (about 4,000/s on average).
+format: wormwatch.scenario/1
+name: slammer
+summary: Slammer on 25 January 2003, ~75,000 SQL servers, bandwidth-limited UDP scanning.
+start: 2003-01-25T05:29:00Z
+duration_hours: 1
+interval_seconds: 10
+space:
+  bits: 32
+  reserved: default
+population:
+  size: 75000                     # "at least 75,000" infected (Moore et al. 2003)
+  placement: uniform
+worm:
+  # Bandwidth-limited: each host's rate is drawn once. Assumed log-normal with a median of
+  # 3,000 probes/s and sigma 0.8 (mean ~4,100/s; the top classes reach the ~26,000/s of a
+  # 100 Mbit/s link). With uniform scanning this gives K = mean * N / 2^32 = 0.072/s, a
+  # doubling time of ~9.6 s against the 8.5 s measured.
+  probe_rate:
+    distribution: lognormal
+    median: 3000
+    sigma: 0.8
+  probe_bytes: 404                # one 376-byte UDP payload with UDP, IP and Ethernet headers
+  infection_delay_seconds: 0.1    # no handshake: one packet infects
+  initial_infected: 10            # assumed
+  scan:
+    strategy: uniform
+  lifecycle: none
+host_events:
+  reboot_rate_per_hour: 0         # memory-resident; reboots within the first hour were rare
+monitors:
+  - name: ucsd-8
+    prefixes: [44.0.0.0/8]
+"""#),
         ("small-uniform", #"""
 # A small test-bench outbreak on a 2^20-address space: fast enough for the
 # per-probe reference engine, with patching, reboots, a /14 monitor and honeypots.
@@ -162,6 +202,34 @@ monitors:
     prefixes: [0.0.0.0/14]
   - name: honeypots
     addresses: [0.0.1.1, 0.0.2.2, 0.8.0.0]
+"""#),
+        ("warhol", #"""
+# The Warhol worm (Staniford, Paxson & Weaver, "How to 0wn the Internet in Your Spare
+# Time", USENIX Security 2002): a hypothetical worm that starts from a hit list of
+# vulnerable hosts and then uses permutation scanning, so that instances do not retrace
+# each other's steps. The paper's simulation infects ~300,000 hosts in under 15 minutes
+# from a 10,000-host hit list at 100 probes/s.
+format: wormwatch.scenario/1
+name: warhol
+summary: Staniford et al.'s Warhol worm, a 10,000-host hit list then permutation scanning.
+start: 2002-08-01T00:00:00Z
+duration_hours: 1
+interval_seconds: 10
+space:
+  bits: 32
+  reserved: default
+population:
+  size: 300000
+  placement: uniform
+worm:
+  probe_rate: 100                 # the paper's assumption: 100 probes/s per instance
+  probe_bytes: 62
+  infection_delay_seconds: 1
+  initial_infected: 10000         # the hit list, infected first
+  scan:
+    strategy: permutation         # shared permutation; jump on meeting an infected host
+    key: 1
+  lifecycle: none
 """#),
     ]
 }
