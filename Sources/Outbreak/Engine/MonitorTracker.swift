@@ -124,13 +124,9 @@ struct MonitorTracker {
         let length = t - currentStart
         guard length > 0 else { return }
         for c in 0..<classLambda.count where pool[c] > 0 {
-            let lambda = classLambda[c]
-            let seenNow = rng.binomial(trials: pool[c], probability: -expm1(-lambda * length))
-            if seenNow > 0 {
-                let rest = remainingTimeSum(seenNow, lambda, length, &rng)
-                probesNow += seenNow + Int(rng.poisson(mean: lambda * rest))
-            }
-            distinctNow += seenNow
+            let (seen, probes) = poolObservations(c, length: length, rng: &rng)
+            distinctNow += seen
+            probesNow += probes
         }
     }
 
@@ -267,13 +263,9 @@ struct MonitorTracker {
         var probes = probesNow
         let end = currentStart + length
         for c in 0..<classLambda.count {
-            let lambda = classLambda[c]
-            let seenInPool = rng.binomial(trials: pool[c], probability: -expm1(-lambda * length))
-            if seenInPool > 0 {
-                let rest = remainingTimeSum(seenInPool, lambda, length, &rng)
-                probes += seenInPool + Int(rng.poisson(mean: lambda * rest))
-            }
-            distinct += seenInPool
+            let (seen, sent) = poolObservations(c, length: length, rng: &rng)
+            distinct += seen
+            probes += sent
         }
         for c in 0..<classLambda.count {
             let slotIndex = c * stride + k
@@ -296,14 +288,24 @@ struct MonitorTracker {
         return MonitorCounts(probes: probes, distinctSources: distinct, newSources: new)
     }
 
+    /// How many of class c's pool hosts were seen during a span of `length` at the start of
+    /// the current interval, and how many probes they sent in it.
+    mutating func poolObservations(_ c: Int, length: Double, rng: inout Xoshiro256StarStar) -> (seen: Int, probes: Int) {
+        let lambda = classLambda[c]
+        let seen = rng.binomial(trials: pool[c], probability: -expm1(-lambda * length))
+        guard seen > 0 else { return (0, 0) }
+        let rest = remainingTimeSum(seen, lambda, length, &rng)
+        return (seen, seen + Int(rng.poisson(mean: lambda * rest)))
+    }
+
     /// The time of the first event of a rate-λ Poisson process given that it falls in [0, L].
-    @inline(__always) mutating func truncatedExponential(_ lambda: Double, _ length: Double, _ rng: inout Xoshiro256StarStar) -> Double {
+    @inline(__always) func truncatedExponential(_ lambda: Double, _ length: Double, _ rng: inout Xoshiro256StarStar) -> Double {
         let p = -expm1(-lambda * length)
         return Swift.min(length, -log1p(-rng.nextUnit() * p) / lambda)
     }
 
     /// Σ (L − T1) over `count` hosts seen in a full interval of length L.
-    mutating func remainingTimeSum(_ count: Int, _ lambda: Double, _ length: Double, _ rng: inout Xoshiro256StarStar) -> Double {
+    func remainingTimeSum(_ count: Int, _ lambda: Double, _ length: Double, _ rng: inout Xoshiro256StarStar) -> Double {
         if count <= 256 {
             var sum = 0.0
             for _ in 0..<count { sum += length - truncatedExponential(lambda, length, &rng) }

@@ -1,8 +1,5 @@
 import Foundation
 
-/// e^x (a named wrapper so scenario code reads without Foundation).
-@usableFromInline
-func expApprox(_ x: Double) -> Double { Foundation.exp(x) }
 
 /// The standard normal quantile function (Acklam's algorithm refined by one Halley step;
 /// relative error below 1e-15 in double precision).

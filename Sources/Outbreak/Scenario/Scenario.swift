@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything that defines one outbreak: where hosts live, how the worm behaves,
 /// what happens to hosts, the network, what is observed, and for how long.
 ///
@@ -109,7 +111,7 @@ public enum ProbeRate: Sendable, Hashable {
         case .logNormal(let median, let sigma):
             return (0..<64).map { k in
                 let z = inverseStandardNormal((Double(k) + 0.5) / 64)
-                return WeightedRate(rate: median * expApprox(sigma * z), weight: 1.0 / 64)
+                return WeightedRate(rate: median * Foundation.exp(sigma * z), weight: 1.0 / 64)
             }
         case .uniform(let lo, let hi):
             return (0..<64).map { k in WeightedRate(rate: lo + (hi - lo) * (Double(k) + 0.5) / 64, weight: 1.0 / 64) }
