@@ -30,7 +30,7 @@ let package = Package(
             dependencies: ["Outbreak", .product(name: "Yams", package: "Yams")]
         ),
         // Output formats shared by the commands: JSON, CSV, tables and plots.
-        .target(name: "Reports", dependencies: ["Outbreak", "Charts"]),
+        .target(name: "Reports", dependencies: ["Outbreak", "Charts", "EpidemicModels"]),
         // The thin command line.
         .executableTarget(
             name: "wormwatch",
@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "EpidemicModelsTests", dependencies: ["EpidemicModels"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "OutbreakScenariosTests", dependencies: ["OutbreakScenarios", "Outbreak"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Outbreak"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Outbreak", "EpidemicModels"]),
         .testTarget(name: "WormWatchCLITests", dependencies: ["wormwatch"]),
     ],
     swiftLanguageModes: [.v6]

@@ -14,8 +14,9 @@ struct WormWatch: ParsableCommand {
           wormwatch simulate codered-v2 --runs 100 --plot cr.svg
           wormwatch scenarios                           list the built-in scenarios
           wormwatch scenarios show codered-v2 > my.yaml start your own scenario
+          wormwatch fit observed.csv --model logistic   fit a model to a time series
         """,
-        subcommands: [Simulate.self, Scenarios.self]
+        subcommands: [Simulate.self, Scenarios.self, Fit.self, Validate.self]
     )
 
     /// Parses and runs, reporting every error as `wormwatch: error: <where>: <what>` on
