@@ -153,6 +153,26 @@ struct ScenarioErrorTests {
         #expect(loadError(text) == "bad.yaml:10: population.clusters: weights sum to 1.25, more than 1")
     }
 
+    @Test("clusters where no host could be placed would never finish placing: refused")
+    func clustersWithoutRoom() {
+        let blocked = tiny(replacing: "  size: 100", with: """
+              size: 100
+              placement: clustered
+              clusters:
+                - prefix: 0.1.0.0/16
+                  weight: 0.5
+            """).replacingOccurrences(of: "reserved: []", with: "reserved: [0.1.0.0/16]")
+        #expect(loadError(blocked) == "bad.yaml:11: population.clusters[0].prefix: 0.1.0.0/16 lies entirely in reserved or never-scanned blocks: no host can be placed there")
+        let full = tiny(replacing: "  size: 100", with: """
+              size: 100
+              placement: clustered
+              clusters:
+                - prefix: 0.0.0.0/26
+                  weight: 1
+            """)
+        #expect(loadError(full) == "bad.yaml:10: population.clusters: the clusters hold 64 usable addresses, fewer than the 100 hosts their weights (summing to 1) place in them")
+    }
+
     @Test("a monitor outside the space")
     func monitorOutsideSpace() {
         #expect(loadError(tiny + "\nmonitors:\n  - name: ucsd\n    prefixes: [44.0.0.0/8]")

@@ -42,15 +42,25 @@ extension Scenario {
         case .uniform: break
         case .clustered(let clusters):
             var total = 0.0
+            var capacity: UInt64 = 0
             for (i, c) in clusters.enumerated() {
                 let field = "population.clusters[\(i)]"
                 guard c.weight.isFinite, (0...1).contains(c.weight) else { throw fail(field + ".weight", "must be between 0 and 1 (got \(c.weight))") }
                 guard c.prefix.length >= 32 - space.bits, space.contains(c.prefix.base) else {
                     throw fail(field + ".prefix", "\(c.prefix) lies outside the address space \(space.prefix)")
                 }
+                let blocked = (space.reserved + exclude).reduce(UInt64(0)) { $0 + $1.overlap(with: c.prefix) }
+                let usable = c.prefix.size - Swift.min(blocked, c.prefix.size)
+                guard c.weight == 0 || usable > 0 else {
+                    throw fail(field + ".prefix", "\(c.prefix) lies entirely in reserved or never-scanned blocks: no host can be placed there")
+                }
+                capacity += usable
                 total += c.weight
             }
             guard total <= 1 + 1e-9 else { throw fail("population.clusters", "weights sum to \(total), more than 1") }
+            guard total < 1 - 1e-9 || capacity >= UInt64(population.size) else {
+                throw fail("population.clusters", "the clusters hold \(capacity) usable addresses, fewer than the \(population.size) hosts their weights (summing to 1) place in them")
+            }
         case .addresses(let list):
             guard list.count == population.size else { throw fail("population.size", "is \(population.size) but \(list.count) addresses are listed") }
             var seen = Set<UInt32>()
