@@ -57,7 +57,7 @@ struct MonitorTracker {
     var explicit: Bool
     var probes: [MonitorProbe] = []
     /// Destination regions by the source's /16 block, for explicit probes: (weight, prefixes to draw in).
-    var regionsByBlock: [UInt32: [(weight: Double, region: IPv4Prefix)]] = [:]
+    var regionsByBlock: [UInt32: [(weight: Double, region: IPv4Prefix, anywhere: Bool)]] = [:]
 
     init(monitor: Monitor, index: Int, of monitorCount: Int, slots: UnsafeMutablePointer<MonitorSlot>, plan: ScenarioPlan, keepFirstSeen: Bool) {
         self.plan = plan
@@ -199,15 +199,17 @@ struct MonitorTracker {
         let exclude = plan.scenario.worm.strategy.exclude
         while time < end {
             var u = rng.nextUnit() * total
-            var region = regions[regions.count - 1].region
+            var chosen = regions[regions.count - 1]
             for r in regions {
-                if u < r.weight { region = r.region; break }
+                if u < r.weight { chosen = r; break }
                 u -= r.weight
             }
+            // 'Anywhere' probes skip the excluded blocks (the region holds some others, or it
+            // would have no weight); local probes are not excluded.
             var destination: UInt32
             repeat {
-                destination = region.base &+ UInt32(truncatingIfNeeded: rng.nextInt(below: region.size))
-            } while exclude.contains { $0.contains(destination) }
+                destination = chosen.region.base &+ UInt32(truncatingIfNeeded: rng.nextInt(below: chosen.region.size))
+            } while chosen.anywhere && exclude.contains { $0.contains(destination) }
             probes.append(MonitorProbe(time: time, source: address, destination: destination))
             time += rng.exponential(rate: lambda)
         }
@@ -215,23 +217,23 @@ struct MonitorTracker {
 
     /// Where a probe from `address` that reaches this monitor lands: the monitor's blocks
     /// weighted by the chance of each way of reaching them (anywhere, or each local level).
-    mutating func destinationRegions(_ address: UInt32) -> [(weight: Double, region: IPv4Prefix)] {
+    mutating func destinationRegions(_ address: UInt32) -> [(weight: Double, region: IPv4Prefix, anywhere: Bool)] {
         let key = address >> 16
         if let cached = regionsByBlock[key] { return cached }
-        var regions: [(weight: Double, region: IPv4Prefix)] = []
+        var regions: [(weight: Double, region: IPv4Prefix, anywhere: Bool)] = []
         let strategy = plan.scenario.worm.strategy
         if plan.anyWeight > 0 {
             for p in monitor.prefixes {
                 var inside = p.size
                 for e in strategy.exclude { inside -= Swift.min(inside, e.overlap(with: p)) }
-                if inside > 0 { regions.append((plan.anyWeight * Double(inside) / plan.anySpace, p)) }
+                if inside > 0 { regions.append((plan.anyWeight * Double(inside) / plan.anySpace, p, true)) }
             }
         }
         for c in strategy.localComponents where c.weight > 0 {
             let own = IPv4Prefix(base: address, length: c.length)
             for p in monitor.prefixes where p.overlap(with: own) > 0 {
                 let region = p.length >= own.length ? p : own
-                regions.append((c.weight * Double(region.size) / Double(own.size), region))
+                regions.append((c.weight * Double(region.size) / Double(own.size), region, false))
             }
         }
         regionsByBlock[key] = regions
