@@ -110,9 +110,9 @@ public struct ValidationReport: Sendable {
                 simulated: { record, _ in record.summary.peakNewInfectionsPerMinute }),
             PublishedFigure(
                 quantity: "hour of the peak of new infections (UTC)", key: "peak_hour_utc",
-                value: 16.5, text: "16:00–17:00 (recalled, unverified)", unit: "hour of day, UTC", comparison: .window(low: 16, high: 17),
-                source: "Read off CAIDA's infection-rate plot for 19 July; not stated in the record at hand (shared/reference)",
-                caveat: "The published hour is a recollection of a plot, not a stated figure. The simulation starts from 10 assumed instances at 10:00 UTC; the peak's hour moves by about 1.3 h for every factor of 10 in that assumption (ln 10 / K with K = 1.8/h), and the diurnal pattern CAIDA saw is not switched on in the preset.",
+                value: 16, text: "15:00–17:00 (operators' logs, approximate)", unit: "hour of day, UTC", comparison: .window(low: 15, high: 17),
+                source: "Not stated in the record at hand. A site's IDS log posted to Bugtraq on 20 July 2001 (P. Reed) saw the surge begin between 14:00 and 15:00 GMT and level off around 16:00–17:00 GMT; the fastest growth lies between",
+                caveat: "The hour is read from one site's log, not a measured global peak. The simulation starts from 10 assumed instances at 10:00 UTC; the peak's hour moves by about 1.3 h for every factor of 10 in that assumption (ln 10 / K with K = 1.8/h), and the diurnal pattern CAIDA saw is not switched on in the preset.",
                 simulated: { record, scenario in
                     let t = Double(scenario.startTime) + record.summary.peakTime - scenario.interval / 2
                     return (t / 3600).truncatingRemainder(dividingBy: 24)
@@ -237,12 +237,12 @@ public struct ValidationReport: Sendable {
         let startHour = Double(scenario.startTime % 86400) / 3600
         return LineChart(
             title: "\(scenario.name): new infections per minute",
-            subtitle: "\(ensemble.records.count) runs, median and 5–95 % band; published peak > 2,000/min at 16:00–17:00 UTC (recalled)",
+            subtitle: "\(ensemble.records.count) runs, median and 5–95 % band; published peak > 2,000/min, 15:00–17:00 UTC (approximate)",
             xAxis: Axis(label: "hours since \(UTCCalendar.iso8601(scenario.startTime))", min: 0, max: scenario.duration / 3600),
             yAxis: Axis(label: "new infections per minute", min: 0),
             series: [ChartSeries(name: "simulated median", x: hours, y: band.map(\.median))],
             bands: [ChartBand(name: "simulated median", x: hours, lower: band.map(\.p05), upper: band.map(\.p95))],
-            markers: [ChartMarkers(name: "published peak (lower bound)", x: [16.5 - startHour], y: [2000], labels: ["> 2,000"])]
+            markers: [ChartMarkers(name: "published peak (lower bound)", x: [16 - startHour], y: [2000], labels: ["> 2,000"])]
         ).svg()
     }
 }
