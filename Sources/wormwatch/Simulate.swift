@@ -95,9 +95,16 @@ struct Simulate: ParsableCommand {
                 throw CLIError(location: "--traffic-per-8", message: "is not available for sequence-walking strategies (permutation, static-seed, sequential)", status: 64)
             }
             let keepProbes = probes != nil, keepTraffic = trafficPer8 != nil
+            // One run reports its own progress (a 10^8-host run takes minutes); several report runs done.
+            let single = runs == 1 && !quiet && Terminal.stderrIsTTY
+            let hoursTotal = scenario.duration / 3600
             let ensemble = Ensemble.run(runs: runs, threads: threads, progress: progress) {
-                engine.run(seed: seed, run: $0, options: EngineOptions(keepProbes: keepProbes && $0 == 0, keepTrafficPerSlash8: keepTraffic && $0 == 0))
+                engine.run(seed: seed, run: $0, options: EngineOptions(keepProbes: keepProbes && $0 == 0, keepTrafficPerSlash8: keepTraffic && $0 == 0),
+                           progress: single ? { fraction in
+                               Terminal.progress(String(format: "simulate: %.0f %% (%.1f of %.1f simulated hours)", fraction * 100, fraction * hoursTotal, hoursTotal))
+                           } : nil)
             }
+            if single { Terminal.progress("") }
             if showProgress { Terminal.progress("") }
             if !quiet && Terminal.stderrIsTTY {
                 let seconds = Date().timeIntervalSince(started)

@@ -16,7 +16,7 @@ struct WormWatch: ParsableCommand {
           wormwatch scenarios show codered-v2 > my.yaml start your own scenario
           wormwatch fit observed.csv --model logistic   fit a model to a time series
         """,
-        subcommands: [Simulate.self, Scenarios.self, Fit.self, Validate.self]
+        subcommands: [Simulate.self, Scenarios.self, Fit.self, Validate.self, Sweep.self]
     )
 
     /// Parses and runs, reporting every error as `wormwatch: error: <where>: <what>` on

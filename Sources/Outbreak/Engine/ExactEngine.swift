@@ -21,11 +21,14 @@ public struct ExactEngine: Sendable {
     }
 
     /// Runs one outbreak. The same `seed` and `run` index give the same record.
-    public func run(seed: UInt64, run: Int = 0, options: EngineOptions = EngineOptions()) -> OutbreakRecord {
+    /// `progress`, if given, is called with the simulated fraction (0…1) at each whole
+    /// per cent, as intervals close; it does not change the result.
+    public func run(seed: UInt64, run: Int = 0, options: EngineOptions = EngineOptions(),
+                    progress: ((Double) -> Void)? = nil) -> OutbreakRecord {
         var rng = Xoshiro256StarStar.stream(seed: seed, index: UInt64(run))
         var state = ExactRun(plan: ScenarioPlan(scenario), rng: &rng, options: options)
         defer { state.deallocate() }
-        var record = state.simulate(rng: &rng)
+        var record = state.simulate(rng: &rng, progress: progress)
         record.seed = seed
         record.run = run
         return record
@@ -441,7 +444,7 @@ struct ExactRun {
 
     // MARK: The loop
 
-    mutating func simulate(rng: inout Xoshiro256StarStar) -> OutbreakRecord {
+    mutating func simulate(rng: inout Xoshiro256StarStar, progress: ((Double) -> Void)? = nil) -> OutbreakRecord {
         let scenario = plan.scenario
         let duration = scenario.duration
         let anyCoefficient = plan.anyWeight / plan.anySpace
@@ -482,6 +485,7 @@ struct ExactRun {
         var floodIntegral = 0.0
         var totalProbes = 0.0
         var peakNew = 0.0, peakTime = 0.0, peakTraffic = 0.0
+        var lastPercent = -1
 
         while true {
             let nextPhase = phaseIndex < plan.phaseChanges.count ? plan.phaseChanges[phaseIndex].time : .infinity
@@ -559,6 +563,10 @@ struct ExactRun {
                     k += 1
                     if k >= plan.intervals || intervalEnd >= duration { break }
                     intervalEnd = plan.intervalEnd(k)
+                    if let progress, Int(t / duration * 100) != lastPercent {
+                        lastPercent = Int(t / duration * 100)
+                        progress(t / duration)
+                    }
                 }
                 continue
             }

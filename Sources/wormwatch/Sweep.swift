@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import Outbreak
+import OutbreakScenarios
+import Reports
+
+struct Sweep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a scenario over a grid of one or two parameters.",
+        discussion: """
+        SCENARIO is a built-in preset (see 'wormwatch scenarios') or a scenario file.
+        Each --vary NAME=V1,V2,... (or NAME=A:B:N, N evenly spaced values from A to B) sweeps one
+        parameter, in scenario-file units; give one or two (at most 10000 grid points).
+        Every point runs --runs times on every core; run r of point p uses the random stream
+        (seed, p*runs + r), so the output does not depend on --threads.
+
+        Parameters: \(SweepParameter.knownNames.joined(separator: ", ")).
+
+        Examples:
+          wormwatch sweep small-uniform --vary worm.probe_rate=5,10,20 --runs 20
+          wormwatch sweep codered-v2 --vary host_events.patch_rate_per_hour=0:0.1:5 \\
+            --vary worm.probe_rate=5,11,20 --outcome ever_infected --plot sweep.svg
+        """
+    )
+
+    @Argument(help: ArgumentHelp("A preset name or a scenario file (.yaml).", valueName: "scenario"))
+    var scenario: String
+
+    @Option(help: ArgumentHelp("A parameter and its values: NAME=V1,V2,... or NAME=A:B:N (once or twice).", valueName: "name=values"))
+    var vary: [String] = []
+
+    @Option(help: "Runs per grid point.")
+    var runs: Int = 10
+
+    @Option(help: "Seed of the random streams.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Worker threads (0: one per core).")
+    var threads: Int = 0
+
+    @Option(help: ArgumentHelp("The figure summarised at each point: \(SweepOutcome.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
+    var outcome: String = SweepOutcome.timeTo50PercentHours.rawValue
+
+    @Option(help: "table, json or csv (default: from --output's extension, table on a terminal, json otherwise).")
+    var format: OutputFormat?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write results to this file instead of stdout.", valueName: "file"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Also write an SVG line chart (one parameter) or heat map (two).", valueName: "file.svg"))
+    var plot: String?
+
+    @Flag(name: .shortAndLong, help: "No progress on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        guard runs >= 1 && runs <= 100_000 else { throw ValidationError("--runs: must be between 1 and 100000 (got \(runs))") }
+        guard threads >= 0 && threads <= 1024 else { throw ValidationError("--threads: must be between 0 and 1024 (got \(threads))") }
+        guard SweepOutcome(rawValue: outcome) != nil else {
+            throw ValidationError("--outcome: must be one of \(SweepOutcome.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(outcome)')")
+        }
+        guard (1...2).contains(vary.count) else { throw ValidationError("--vary: give one or two parameters (got \(vary.count))") }
+    }
+
+    func run() throws { try reporting { try execute() } }
+
+    func execute() throws {
+        guard let chosenOutcome = SweepOutcome(rawValue: outcome) else {
+            throw CLIError(location: "--outcome", message: "unknown outcome '\(outcome)'", status: 64)
+        }
+        let base = try loadScenario(scenario)
+        let sweep: ParameterSweep
+        do {
+            var parameters: [SweepParameter] = []
+            for text in vary { parameters.append(try SweepParameter.parse(text)) }
+            sweep = try ParameterSweep(scenario: base, parameters: parameters)
+        } catch {
+            throw CLIError(location: error.location, message: error.message, status: 64, hint: error.hint)
+        }
+        let total = sweep.points.count * runs
+        guard total <= 1_000_000 else {
+            throw CLIError(location: "--runs", message: "\(sweep.points.count) points × \(runs) runs is more than 1000000 runs", status: 64)
+        }
+        let showProgress = !quiet && Terminal.stderrIsTTY
+        var progress: (@Sendable (Int) -> Void)? = nil
+        if showProgress { progress = { (done: Int) -> Void in Terminal.progress("sweep: \(done)/\(total) runs") } }
+        let started = Date()
+        let report = sweep.run(seed: seed, runs: runs, threads: threads, outcome: chosenOutcome, progress: progress)
+        if showProgress {
+            Terminal.progress("")
+            Terminal.printError(String(format: "sweep: %d points × %d runs in %.2f s", sweep.points.count, runs, Date().timeIntervalSince(started)))
+        }
+        let text: String
+        switch format ?? defaultFormat() {
+        case .table: text = report.table()
+        case .json: text = report.json()
+        case .csv: text = report.csv()
+        }
+        try emit(text, to: output, what: "results")
+        if let plot { try emit(report.svg(), to: plot, what: "plot") }
+    }
+
+    func defaultFormat() -> OutputFormat {
+        if let output {
+            if output.hasSuffix(".json") { return .json }
+            if output.hasSuffix(".csv") { return .csv }
+            return .table
+        }
+        return Terminal.stdoutIsTTY ? .table : .json
+    }
+}
