@@ -7,6 +7,16 @@ import Reports
 /// Output formats of commands that print data.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
+
+    /// Without --format: from --output's extension, else table on a terminal and json otherwise.
+    static func `default`(for output: String?) -> OutputFormat {
+        if let output {
+            if output.hasSuffix(".json") { return .json }
+            if output.hasSuffix(".csv") { return .csv }
+            return .table
+        }
+        return Terminal.stdoutIsTTY ? .table : .json
+    }
 }
 
 struct Simulate: ParsableCommand {
@@ -112,7 +122,7 @@ struct Simulate: ParsableCommand {
                 Terminal.printError(String(format: "simulate: %d run%@ in %.2f s, %.3g events/s", runs, runs == 1 ? "" : "s", seconds, Double(events) / max(seconds, 1e-9)))
             }
             let report = SimulationReport(scenario: scenario, ensemble: ensemble, seed: seed)
-            let chosen = format ?? defaultFormat()
+            let chosen = format ?? OutputFormat.default(for: output)
             let text: String
             switch chosen {
             case .table: text = report.table()
@@ -124,15 +134,6 @@ struct Simulate: ParsableCommand {
             if let probes { try emit(report.probesCSV(), to: probes, what: "probes") }
             if let trafficPer8 { try emit(report.trafficPerSlash8CSV(), to: trafficPer8, what: "traffic per /8") }
         }
-    }
-
-    func defaultFormat() -> OutputFormat {
-        if let output {
-            if output.hasSuffix(".json") { return .json }
-            if output.hasSuffix(".csv") { return .csv }
-            return .table
-        }
-        return Terminal.stdoutIsTTY ? .table : .json
     }
 }
 

@@ -91,21 +91,12 @@ struct Sweep: ParsableCommand {
             Terminal.printError(String(format: "sweep: %d points × %d runs in %.2f s", sweep.points.count, runs, Date().timeIntervalSince(started)))
         }
         let text: String
-        switch format ?? defaultFormat() {
+        switch format ?? OutputFormat.default(for: output) {
         case .table: text = report.table()
         case .json: text = report.json()
         case .csv: text = report.csv()
         }
         try emit(text, to: output, what: "results")
         if let plot { try emit(report.svg(), to: plot, what: "plot") }
-    }
-
-    func defaultFormat() -> OutputFormat {
-        if let output {
-            if output.hasSuffix(".json") { return .json }
-            if output.hasSuffix(".csv") { return .csv }
-            return .table
-        }
-        return Terminal.stdoutIsTTY ? .table : .json
     }
 }
