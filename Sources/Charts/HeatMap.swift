@@ -132,11 +132,7 @@ public struct HeatMap: Sendable, Equatable {
         let yEvery = Swift.max(1, Int((15 / cellH).rounded(.up)))
 
         var out = ""
-        out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"\(Int(w))\" height=\"\(Int(h))\" "
-        out += "viewBox=\"0 0 \(Int(w)) \(Int(h))\" font-family=\"\(SVG.fontFamily)\" font-size=\"12\">\n"
-        out += "<title>\(SVG.escape(title))</title>\n"
-        out += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
+        out += SVG.documentStart(width: w, height: h, title: title)
         out += SVG.heading(title: title, subtitle: subtitle, x: pad, titleBaseline: titleBaseline,
                            subtitleBaseline: subtitleBaseline, maxWidth: w - 2 * pad)
 

@@ -171,11 +171,7 @@ public struct LineChart: Sendable, Equatable {
         let right = plotLeft + plotWidth
 
         var out = ""
-        out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"\(Int(w))\" height=\"\(Int(h))\" "
-        out += "viewBox=\"0 0 \(Int(w)) \(Int(h))\" font-family=\"\(SVG.fontFamily)\" font-size=\"12\">\n"
-        out += "<title>\(SVG.escape(title))</title>\n"
-        out += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
+        out += SVG.documentStart(width: w, height: h, title: title)
         out += SVG.heading(title: title, subtitle: subtitle, x: pad, titleBaseline: titleBaseline,
                            subtitleBaseline: subtitleBaseline, maxWidth: w - 2 * pad)
         out += legend.render(x: pad, top: legendTop)

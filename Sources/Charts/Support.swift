@@ -136,6 +136,16 @@ enum SVG {
         return (String(chars) + "…", size)
     }
 
+    /// The XML declaration, the opening `<svg>` tag, the title and a white background.
+    static func documentStart(width w: Double, height h: Double, title: String) -> String {
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"\(Int(w))\" height=\"\(Int(h))\" "
+        out += "viewBox=\"0 0 \(Int(w)) \(Int(h))\" font-family=\"\(fontFamily)\" font-size=\"12\">\n"
+        out += "<title>\(escape(title))</title>\n"
+        out += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
+        return out
+    }
+
     /// The title and optional subtitle texts, fitted to `maxWidth`.
     static func heading(
         title: String, subtitle: String?, x: Double, titleBaseline: Double, subtitleBaseline: Double?, maxWidth: Double

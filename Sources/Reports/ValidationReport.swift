@@ -216,33 +216,37 @@ public struct ValidationReport: Sendable {
 
     /// The infected-hosts chart: simulated band and median, and the published point at 14 h.
     public func infectedSVG() -> String {
-        let hours = ensemble.records.first?.rows.map { $0.time / 3600 } ?? []
-        let band = ensemble.band { Double($0.everInfected) }
         let published = rows.first { $0.figure.key == "infected_after_14h" }
-        return LineChart(
-            title: "\(scenario.name): hosts ever infected",
-            subtitle: "\(ensemble.records.count) runs, median and 5–95 % band; published count at 14 h",
-            xAxis: Axis(label: "hours since \(UTCCalendar.iso8601(scenario.startTime))", min: 0, max: scenario.duration / 3600),
-            yAxis: Axis(label: "hosts", min: 0),
-            series: [ChartSeries(name: "simulated median", x: hours, y: band.map(\.median))],
-            bands: [ChartBand(name: "simulated median", x: hours, lower: band.map(\.p05), upper: band.map(\.p95))],
+        return bandChart(
+            title: "\(scenario.name): hosts ever infected", note: "published count at 14 h", yLabel: "hosts",
             markers: published.map { [ChartMarkers(name: "published (CAIDA)", x: [14], y: [$0.figure.value], labels: [$0.figure.text])] } ?? []
-        ).svg()
+        ) { Double($0.everInfected) }
     }
 
     /// New infections per minute: simulated band, and the published peak (> 2,000) over its hour.
     public func newInfectionsSVG() -> String {
-        let hours = ensemble.records.first?.rows.map { $0.time / 3600 } ?? []
-        let band = ensemble.band { Double($0.newInfections) * 60 / scenario.interval }
         let startHour = Double(scenario.startTime % 86400) / 3600
-        return LineChart(
+        let interval = scenario.interval
+        return bandChart(
             title: "\(scenario.name): new infections per minute",
-            subtitle: "\(ensemble.records.count) runs, median and 5–95 % band; published peak > 2,000/min, 15:00–17:00 UTC (approximate)",
+            note: "published peak > 2,000/min, 15:00–17:00 UTC (approximate)", yLabel: "new infections per minute",
+            markers: [ChartMarkers(name: "published peak (lower bound)", x: [16 - startHour], y: [2000], labels: ["> 2,000"])]
+        ) { Double($0.newInfections) * 60 / interval }
+    }
+
+    /// A chart of one row quantity over the runs: median line, 5–95 % band, published markers.
+    func bandChart(title: String, note: String, yLabel: String, markers: [ChartMarkers],
+                   _ value: (OutbreakRow) -> Double) -> String {
+        let hours = ensemble.records.first?.rows.map { $0.time / 3600 } ?? []
+        let band = ensemble.band(value)
+        return LineChart(
+            title: title,
+            subtitle: "\(ensemble.records.count) runs, median and 5–95 % band; \(note)",
             xAxis: Axis(label: "hours since \(UTCCalendar.iso8601(scenario.startTime))", min: 0, max: scenario.duration / 3600),
-            yAxis: Axis(label: "new infections per minute", min: 0),
+            yAxis: Axis(label: yLabel, min: 0),
             series: [ChartSeries(name: "simulated median", x: hours, y: band.map(\.median))],
             bands: [ChartBand(name: "simulated median", x: hours, lower: band.map(\.p05), upper: band.map(\.p95))],
-            markers: [ChartMarkers(name: "published peak (lower bound)", x: [16 - startHour], y: [2000], labels: ["> 2,000"])]
+            markers: markers
         ).svg()
     }
 }
