@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "EpidemicModels", targets: ["EpidemicModels"]),
         .library(name: "Charts", targets: ["Charts"]),
         .library(name: "OutbreakScenarios", targets: ["OutbreakScenarios"]),
+        .library(name: "Sensor", targets: ["Sensor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,11 +32,21 @@ let package = Package(
         ),
         // Output formats shared by the commands: JSON, CSV, tables and plots.
         .target(name: "Reports", dependencies: ["Outbreak", "Charts", "EpidemicModels"]),
+        // zlib from the system (Debian: zlib1g-dev), for gzip-compressed inputs.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // The sensor: log and capture readers, rules and matcher, events, and the writers
+        // that turn an outbreak record into real-format files. Optimised in debug builds
+        // too: tests read captures of a whole simulated day.
+        .target(
+            name: "Sensor",
+            dependencies: ["Outbreak", "CZlib"],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
         // The thin command line.
         .executableTarget(
             name: "wormwatch",
             dependencies: [
-                "Outbreak", "OutbreakScenarios", "EpidemicModels", "Charts", "Reports",
+                "Outbreak", "OutbreakScenarios", "EpidemicModels", "Charts", "Reports", "Sensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,6 +55,7 @@ let package = Package(
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "OutbreakScenariosTests", dependencies: ["OutbreakScenarios", "Outbreak"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Outbreak", "EpidemicModels"]),
+        .testTarget(name: "SensorTests", dependencies: ["Sensor", "Outbreak"]),
         .testTarget(name: "WormWatchCLITests", dependencies: ["wormwatch"]),
     ],
     swiftLanguageModes: [.v6]

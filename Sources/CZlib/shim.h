@@ -1,0 +1,2 @@
+// zlib, for reading gzip-compressed logs and captures (Debian: zlib1g-dev).
+#include <zlib.h>
