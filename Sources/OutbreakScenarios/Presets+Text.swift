@@ -16,14 +16,21 @@ space:
   bits: 32
   reserved: default
 population:
-  # The same IIS population Code Red v2 reached; many had patched by August,
-  # which host_events below lets a user explore.
+  # Assumed: the IIS population Code Red v2 reached (CAIDA: 359,104), as an upper bound.
+  # CAIDA's survey found about 12 % of those still unpatched by 3 August (43,200 hosts,
+  # see codered-v2-august), but Code Red II also reached servers v2 never had; the record
+  # at hand gives no count, so try `wormwatch sweep codered-ii --vary population.size=…`.
   size: 360000
   placement: uniform
 worm:
   # 300 scanning threads against Code Red's 99 (SecurityFocus): three times the
-  # ~6 probes/s Code Red v2 achieved per host in the wild.
-  probe_rate: 18
+  # ~6 probes/s Code Red v2 achieved per host in the wild. 600 threads (twice the rate) on
+  # Chinese-language systems: China and Taiwan held 5 % + 4 % of Code Red's victims (CAIDA).
+  probe_rate:
+    distribution: discrete
+    values:
+      - {rate: 18, weight: 0.91}
+      - {rate: 36, weight: 0.09}
   probe_bytes: 62
   infection_delay_seconds: 1
   initial_infected: 10
@@ -38,9 +45,11 @@ worm:
     exclude: [127.0.0.0/8, 224.0.0.0/8]   # it never probes these
   lifecycle: none                 # Code Red II has no day-of-month cycle (it stops on 1 October)
 host_events:
-  # It spreads for 24 hours and then reboots the machine (48 h on Chinese systems);
-  # modelled as cleaning at a mean of 24 h per host.
-  clean_rate_per_hour: 0.0416667
+  # It spreads for 24 hours and then reboots the machine (48 h on Chinese systems). A reboot
+  # ends the worm but not the hole: the host can be infected again. Modelled as reboots at a
+  # mean of 24 h per host (the engine's lifetimes are exponential, and one rate serves every
+  # host, so the Chinese systems' 48 h is not represented).
+  reboot_rate_per_hour: 0.0416667
 monitors:
   - name: ucsd-8
     prefixes: [44.0.0.0/8]
@@ -87,6 +96,64 @@ host_events:
   # It lives in memory only: a reboot removes it and the host can be infected again.
   # Assumed: servers reboot about once a week.
   reboot_rate_per_hour: 0.006
+"""#),
+        ("codered-v2-august", #"""
+# Code Red v2's predicted reactivation on 1 August 2001. NIPC: the worm "began infiltrating
+# ... at 0001 GMT August 1" (shared/reference/seed-nipc-code-red-2001-08-01.txt). The worm
+# lives in memory only and its lifecycle spreads on days 1-19 of each month, so the hosts
+# still infected at the end of July woke on the 1st and resumed scanning.
+#
+# How each number follows from the record (and which are assumptions):
+# - Population. The vulnerable hosts of July (codered-v2: 360,000) less those patched by
+#   31 July. CAIDA's daily survey of IIS servers (reported by InformationWeek, 2 Aug 2001;
+#   Crandall, Gerhart & Hogle's Code Red case study: "nearly a third of the machines infected
+#   by Code Red were still not patched" on 31 July) found about 30 % still vulnerable for the
+#   six days before 1 August: 0.30 * 360,000 = 108,000 hosts. Patched hosts are simply not
+#   vulnerable, so they are left out of the population.
+# - Initial infected. The unpatched hosts were all infected on 19 July (the v2 outbreak
+#   saturated). From 00:00 UTC on the 20th the worm only flooded, then slept, so nobody was
+#   reinfected; a reboot in those 12 days (288 h) removed the worm. Assumed: a server reboots
+#   about once a week (rate 1/168 per hour, as in codered-v1), so e^(-288/168) = 18.0 % still
+#   carried it: 0.180 * 108,000 = 19,440 hosts wake at 00:00 UTC on the 1st.
+# - Patching. The same survey saw the vulnerable share fall from 30 % to about 12 % within
+#   48 hours of the campaign around 1 August: a rate ln(30/12)/48 h = 0.0191 per hour, for
+#   susceptible hosts (patched) and for infected ones (patched and rebooted: cleaned).
+# - Reboots of infected hosts continue at the assumed weekly rate; a rebooted host is
+#   vulnerable again.
+# - Probe rate, lifecycle and monitors as in codered-v2.
+# What it does not reproduce: SANS ISC reported 276,237 infected addresses for 1 August, about
+# as many as in July, which a population of 108,000 cannot give; see docs/validation.
+format: wormwatch.scenario/1
+name: codered-v2-august
+summary: Code Red v2 waking on 1 August 2001 at 00:00 UTC in the hosts still infected since July.
+start: 2001-08-01T00:00:00Z
+duration_hours: 48
+interval_seconds: 60
+space:
+  bits: 32
+  reserved: default
+population:
+  size: 108000                    # 30 % of July's 360,000 still unpatched (CAIDA survey)
+  placement: uniform
+worm:
+  probe_rate: 6                   # as codered-v2
+  probe_bytes: 62
+  infection_delay_seconds: 1
+  initial_infected: 19440         # unpatched and not rebooted since 19 July (see above)
+  scan:
+    strategy: uniform
+  lifecycle:
+    spread_until_day: 19
+    flood_until_day: 27
+    flood_target: 198.137.240.91
+    flood_bits_per_second: 0
+host_events:
+  patch_rate_per_hour: 0.0191     # 30 % -> 12 % vulnerable within 48 h (CAIDA survey)
+  clean_rate_per_hour: 0.0191     # infected hosts patched (and so rebooted) at the same rate
+  reboot_rate_per_hour: 0.00595   # assumed: once a week; the host stays vulnerable
+monitors:
+  - name: ucsd-8
+    prefixes: [44.0.0.0/8]
 """#),
         ("codered-v2", #"""
 # Code Red v2, 19 July 2001: the "random seed" variant of the .ida worm.

@@ -2,8 +2,8 @@ import Outbreak
 
 /// The built-in scenarios (`wormwatch scenarios`), each a complete, commented scenario file.
 public enum ScenarioPresets {
-    /// Preset names, in order.
-    public static var names: [String] { texts.map(\.name) }
+    /// Preset names, sorted.
+    public static var names: [String] { texts.map(\.name).sorted() }
 
     /// The commented YAML text of a preset, or `nil` if there is none by that name: the
     /// bytes of `scenarios/NAME.yaml`.

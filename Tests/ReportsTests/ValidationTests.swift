@@ -28,17 +28,20 @@ struct ValidationTests {
             figure("at-least-ok", 4.5, .atLeast), figure("at-least-no", 4.6, .atLeast),
             figure("window-overlap", 8, .window(low: 8.5, high: 20)), figure("window-apart", 10, .window(low: 9, high: 20)),
             figure("odd-missing", 3, .value) { r, _ in r.run % 2 == 1 ? .nan : Double(r.run) },
+            figure("at-most-ok", 4.5, .atMost), figure("at-most-no", 4.4, .atMost),
         ])
         let q = report.rows[0].simulated
         #expect(Swift.abs(q.p05 - 0.45) < 1e-12 && q.median == 4.5 && Swift.abs(q.p95 - 8.55) < 1e-12)
-        #expect(report.rows.map(\.consistent) == [true, false, false, true, false, true, false, true])
+        #expect(report.rows.map(\.consistent) == [true, false, false, true, false, true, false, true, true, false])
         #expect(report.rows[7].missingRuns == 5)
         #expect(report.rows[7].simulated.median == 4)  // of 0, 2, 4, 6, 8
-        let json = report.json()
-        #expect(json.contains("\"format\": \"wormwatch.validation/1\""))
+        let json = ValidationReport.json([report])
+        #expect(json.contains("\"format\": \"wormwatch.validation/2\""))
         #expect(json.contains("\"why\": \"because\""))
-        let markdown = report.markdown(generated: "test")
-        #expect(markdown.contains("## Where the simulation disagrees, and why"))
+        #expect(json.contains("\"note\": \"because\""))
+        let markdown = ValidationReport.markdown([report], command: "wormwatch validate", generated: "test")
+        #expect(markdown.contains("| [`tiny`](#tiny) | 10 | 5 | 5 |"))
+        #expect(markdown.contains("### Where tiny disagrees, and why"))
         #expect(markdown.contains("| below | 0.4  | 4.5 | 0.45 – 8.55 | **no** | test |"))
     }
 
@@ -54,8 +57,23 @@ struct ValidationTests {
 
     @Test("the Code Red v2 record has the five rows the issue asks for, each with a source")
     func record() {
-        let keys = ValidationReport.codeRedV2Record().map(\.key)
+        let keys = PublishedRecord.codeRedV2().map(\.key)
         #expect(keys == ["infected_after_14h", "peak_new_per_minute", "peak_hour_utc", "telescope_sources", "logistic_k_per_hour"])
-        #expect(ValidationReport.codeRedV2Record().allSatisfy { !$0.source.isEmpty })
+        for preset in PublishedRecord.presets {
+            let figures = PublishedRecord.figures(for: preset) ?? []
+            #expect(!figures.isEmpty && figures.allSatisfy { !$0.source.isEmpty }, "\(preset)")
+        }
+        #expect(PublishedRecord.figures(for: "warhol") == nil)
+    }
+
+    @Test("crossing times interpolate within the interval (hand-checked)")
+    func crossing() throws {
+        let s = Scenario(name: "c", space: AddressSpace(bits: 20), population: Population(size: 1000),
+                         worm: Worm(probeRate: .fixed(50), initialInfected: 1), duration: 3600, interval: 60)
+        var record = try ExactEngine(scenario: s).run(seed: 2)
+        for i in record.rows.indices { record.rows[i].everInfected = 10 * (i + 1) }  // 10 at 60 s, 20 at 120 s, ...
+        #expect(PublishedRecord.crossingTime(record, 15) == 90)
+        #expect(PublishedRecord.crossingTime(record, 5) == 30)  // from 0 at time 0
+        #expect(PublishedRecord.crossingTime(record, 1e9) == nil)
     }
 }
