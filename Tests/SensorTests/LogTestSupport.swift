@@ -74,8 +74,8 @@ func readLog(
     lineLimit: Int = 65_536, exampleLimit: Int = 20
 ) throws(SensorError) -> LogReadResult {
     var reader = LogReader(
-        source: MemoryByteSource(bytes, maximumChunk: chunk), path: path, format: format, lineLimit: lineLimit)
-    reader.lines.skipped = SkippedInput(exampleLimit: exampleLimit)
+        source: MemoryByteSource(bytes, maximumChunk: chunk), path: path, format: format, lineLimit: lineLimit,
+        skipped: SkippedInput(exampleLimit: exampleLimit))
     return try collect(&reader)
 }
 

@@ -9,10 +9,8 @@ import Darwin
 /// It never grows: it holds one chunk plus at most one partial line of `lineLimit + 1` bytes,
 /// so memory stays flat whatever the input's size. A line that outgrows the limit is reported
 /// once (``Step/tooLong(_:)``) and the rest of it is dropped as it streams past.
-@usableFromInline
 struct LineBuffer: ~Copyable {
     /// What the reader should do next.
-    @usableFromInline
     enum Step {
         /// A complete line (line end stripped); its number is ``lineNumber``.
         case line(UnsafeRawBufferPointer)
@@ -24,20 +22,19 @@ struct LineBuffer: ~Copyable {
         case finished
     }
 
-    @usableFromInline let base: UnsafeMutableRawPointer
-    @usableFromInline let capacity: Int
-    @usableFromInline let lineLimit: Int
+    let base: UnsafeMutableRawPointer
+    let capacity: Int
+    let lineLimit: Int
     /// The unread bytes are `start..<end`; `scanned..<end` has not been searched for `LF` yet.
-    @usableFromInline var start = 0
-    @usableFromInline var end = 0
-    @usableFromInline var scanned = 0
+    var start = 0
+    var end = 0
+    var scanned = 0
     /// The number of the last line handed out or skipped.
-    @usableFromInline var lineNumber = 0
+    var lineNumber = 0
     /// Dropping the rest of an over-long line (already counted) up to its `LF`.
-    @usableFromInline var droppingLongLine = false
-    @usableFromInline var sourceEnded = false
+    var droppingLongLine = false
+    var sourceEnded = false
 
-    @usableFromInline
     init(lineLimit: Int, chunkSize: Int) {
         self.lineLimit = max(1, lineLimit)
         // One chunk after a partial line of up to `lineLimit + 1` bytes (content plus a CR).
@@ -49,7 +46,6 @@ struct LineBuffer: ~Copyable {
 
     /// Records that `count` bytes were read into the space ``Step/needInput(_:)`` offered;
     /// 0 means the input has ended.
-    @inlinable
     mutating func didRead(_ count: Int) {
         if count <= 0 {
             sourceEnded = true
@@ -59,7 +55,6 @@ struct LineBuffer: ~Copyable {
     }
 
     /// The line `from..<to` (line end excluded), with a trailing `CR` stripped.
-    @inlinable
     func finishLine(from: Int, to: Int) -> Step {
         var to = to
         if to > from, base.load(fromByteOffset: to - 1, as: UInt8.self) == 13 { to -= 1 }
@@ -67,7 +62,6 @@ struct LineBuffer: ~Copyable {
         return .line(UnsafeRawBufferPointer(start: base + from, count: to - from))
     }
 
-    @inlinable
     mutating func step() -> Step {
         while true {
             if scanned < end, let hit = memchr(base + scanned, 10, end - scanned) {

@@ -18,8 +18,8 @@ public struct LineReader<Source: ByteSource>: ~Copyable {
     /// How much is read at a time by default.
     public static var defaultChunkSize: Int { 1 << 20 }
 
-    @usableFromInline var source: Source
-    @usableFromInline var buffer: LineBuffer
+    private var source: Source
+    var buffer: LineBuffer
     /// The input's name in messages (`FILE` in `FILE:LINE`).
     public let path: String
     /// Over-long lines, and whatever else the caller counts against this input's lines.
@@ -44,7 +44,6 @@ public struct LineReader<Source: ByteSource>: ~Copyable {
 
     /// The next line, or `nil` at the end of the input. The line's bytes are valid until the
     /// next call.
-    @inlinable
     public mutating func next() throws(SensorError) -> TextLine? {
         while true {
             switch buffer.step() {
@@ -60,9 +59,7 @@ public struct LineReader<Source: ByteSource>: ~Copyable {
         }
     }
 
-    @usableFromInline
     mutating func recordTooLong(_ number: Int) {
-        let limit = buffer.lineLimit
-        skipped.record("\(path):\(number)", "line longer than \(limit) bytes")
+        skipped.recordTooLong(path: path, line: number, limit: buffer.lineLimit)
     }
 }

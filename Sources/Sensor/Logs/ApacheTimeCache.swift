@@ -1,7 +1,6 @@
 /// Parses Apache's `%t` time, `dd/Mon/yyyy:HH:MM:SS +zzzz` (26 bytes), to UTC seconds,
 /// remembering the last one: consecutive lines mostly share the second, and nearly always
 /// the day and zone.
-@usableFromInline
 struct ApacheTimeCache {
     /// The whole 26 bytes of the last time, and its value.
     private var key0: UInt64 = 0, key1: UInt64 = 0, key2: UInt64 = 0, key3: UInt16 = 0

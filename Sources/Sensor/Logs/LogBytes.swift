@@ -1,5 +1,4 @@
 /// Byte-level field parsing shared by the log readers.
-@usableFromInline
 enum LogBytes {
     static let space: UInt8 = 32
     static let quote: UInt8 = 34

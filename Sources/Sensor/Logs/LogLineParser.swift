@@ -1,6 +1,5 @@
 /// The non-generic core of ``LogReader``: turns one line into an observation, a directive,
 /// or a skip, and decides the format from the first lines when it is not forced.
-@usableFromInline
 struct LogLineParser: ~Copyable {
     /// How many non-blank lines may fail to parse before the input is declared not a log.
     static let detectionLimit = 1000
@@ -10,19 +9,22 @@ struct LogLineParser: ~Copyable {
     let forced: LogFormat?
     private(set) var format: LogFormat?
     var statistics = LogStatistics()
+    /// Skipped lines, with the first few locations.
+    var skipped: SkippedInput
     private var apache = ApacheLineParser()
     private var w3c = W3CLineParser()
     /// Where IIS targets are rejoined (`stem?query`); as long as the longest line.
     private let scratch: UnsafeMutableRawPointer
     private var undecidedLines = 0
     /// The line of the last observation, for the on-demand fields (empty once stale).
-    @usableFromInline var lastLine = UnsafeRawBufferPointer(start: nil, count: 0)
+    var lastLine = UnsafeRawBufferPointer(start: nil, count: 0)
     private var lastApacheStatus = -1
     private var lastW3CStatus = 0..<0
     private var lastW3CUserAgent = 0..<0
 
-    init(path: String, input: Int, format: LogFormat?, lineLimit: Int) {
+    init(path: String, input: Int, format: LogFormat?, lineLimit: Int, skipped: SkippedInput) {
         self.path = path
+        self.skipped = skipped
         self.input = input
         forced = format
         self.format = nil
@@ -36,27 +38,27 @@ struct LogLineParser: ~Copyable {
         UnsafeRawBufferPointer(start: line.baseAddress.map { $0 + range.lowerBound }, count: range.count)
     }
 
-    private func skip(_ reason: LogSkipReason, _ line: TextLine, _ skipped: inout SkippedInput) {
+    private mutating func skip(_ reason: LogSkipReason, _ line: TextLine) {
+        let path = self.path
         skipped.record("\(path):\(line.number)", reason.message(line: line.bytes))
     }
 
     /// Parses one line; an observation for a request line, `nil` otherwise (counted in
     /// ``statistics`` or recorded in `skipped`). Throws when the format cannot be detected.
-    @usableFromInline
-    mutating func parse(_ line: TextLine, skipped: inout SkippedInput) throws(SensorError) -> Observation? {
+    mutating func parse(_ line: TextLine) throws(SensorError) -> Observation? {
         guard !line.bytes.isEmpty else {
             statistics.blankLines += 1
             return nil
         }
         switch format {
-        case .apache: return apacheLine(line, &skipped)
-        case .iisW3C: return w3cLine(line, &skipped)
-        case nil: return try undecidedLine(line, &skipped)
+        case .apache: return apacheLine(line)
+        case .iisW3C: return w3cLine(line)
+        case nil: return try undecidedLine(line)
         }
     }
 
     @inline(__always)
-    private mutating func apacheLine(_ line: TextLine, _ skipped: inout SkippedInput) -> Observation? {
+    private mutating func apacheLine(_ line: TextLine) -> Observation? {
         let bytes = line.bytes
         switch apache.parse(bytes) {
         case .parsed(let fields):
@@ -74,16 +76,16 @@ struct LogLineParser: ~Copyable {
                 method: Self.slice(bytes, fields.method), target: Self.slice(bytes, fields.target),
                 input: input, record: line.number)
         case .failed(let reason):
-            skip(reason, line, &skipped)
+            skip(reason, line)
             return nil
         }
     }
 
-    private mutating func w3cLine(_ line: TextLine, _ skipped: inout SkippedInput) -> Observation? {
+    private mutating func w3cLine(_ line: TextLine) -> Observation? {
         let bytes = line.bytes
         if bytes[0] == 35 {
             if case .failed(let reason) = w3c.parseDirective(bytes) {
-                skip(reason, line, &skipped)
+                skip(reason, line)
             } else {
                 statistics.directives += 1
             }
@@ -105,31 +107,31 @@ struct LogLineParser: ~Copyable {
                 method: Self.slice(bytes, fields.method), target: target,
                 input: input, record: line.number)
         case .failed(let reason):
-            skip(reason, line, &skipped)
+            skip(reason, line)
             return nil
         case .directive:
             return nil
         }
     }
 
-    private mutating func undecidedLine(_ line: TextLine, _ skipped: inout SkippedInput) throws(SensorError) -> Observation? {
+    private mutating func undecidedLine(_ line: TextLine) throws(SensorError) -> Observation? {
         let bytes = line.bytes
         if bytes[0] == 35, forced != .apache {
             format = .iisW3C
-            return w3cLine(line, &skipped)
+            return w3cLine(line)
         }
         if forced == .iisW3C {
-            skip(.noFieldsDirective, line, &skipped)
+            skip(.noFieldsDirective, line)
         } else {
             switch apache.parse(bytes) {
             case .parsed:
                 format = .apache
-                return apacheLine(line, &skipped)
+                return apacheLine(line)
             case .failed(let reason):
                 if forced == nil, case .noTime = reason {
-                    skip(.notALogLine, line, &skipped)
+                    skip(.notALogLine, line)
                 } else {
-                    skip(reason, line, &skipped)
+                    skip(reason, line)
                 }
             }
         }
@@ -149,7 +151,6 @@ struct LogLineParser: ~Copyable {
     }
 
     /// At the end of the input: throws if there were non-blank lines but none could be read.
-    @usableFromInline
     func finish() throws(SensorError) {
         if format == nil, undecidedLines > 0 {
             throw .unrecognizedFormat(path: path, reason: "\(notALog): none of its \(undecidedLines) lines could be read")

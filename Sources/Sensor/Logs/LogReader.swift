@@ -21,21 +21,25 @@
 /// print(log.statistics, log.skipped)
 /// ```
 public struct LogReader<Source: ByteSource>: ~Copyable {
-    @usableFromInline var lines: LineReader<Source>
-    @usableFromInline var parser: LogLineParser
+    // Flat on purpose: per line, only non-generic code runs (the buffer and the parser);
+    // the source is touched once per chunk.
+    private var source: Source
+    private var buffer: LineBuffer
+    var parser: LogLineParser
 
     /// Reads the log in `source`, named `path` in messages; `format` forces a format, `input`
-    /// is copied into every observation.
+    /// is copied into every observation. Lines longer than `lineLimit` bytes are skipped.
     public init(
         source: consuming Source, path: String, format: LogFormat? = nil, input: Int = 0,
-        lineLimit: Int = LineReader<Source>.defaultLineLimit
+        lineLimit: Int = LineReader<Source>.defaultLineLimit, skipped: SkippedInput = SkippedInput()
     ) {
-        lines = LineReader(source: source, path: path, lineLimit: lineLimit)
-        parser = LogLineParser(path: path, input: input, format: format, lineLimit: lineLimit)
+        self.source = source
+        buffer = LineBuffer(lineLimit: lineLimit, chunkSize: LineReader<Source>.defaultChunkSize)
+        parser = LogLineParser(path: path, input: input, format: format, lineLimit: buffer.lineLimit, skipped: skipped)
     }
 
     /// The input's name in messages.
-    public var path: String { lines.path }
+    public var path: String { parser.path }
 
     /// The format read: the forced one, or the detected one once a line has shown it.
     public var format: LogFormat? { parser.format ?? parser.forced }
@@ -43,27 +47,35 @@ public struct LogReader<Source: ByteSource>: ~Copyable {
     /// Counts of what has been read so far.
     public var statistics: LogStatistics {
         var statistics = parser.statistics
-        statistics.lines = lines.lineCount
+        statistics.lines = buffer.lineNumber
         return statistics
     }
 
     /// The lines skipped so far (over-long, unparseable), with the first few locations.
-    public var skipped: SkippedInput { lines.skipped }
+    public var skipped: SkippedInput { parser.skipped }
 
     /// The next request, or `nil` at the end of the log. Its byte fields point into the
     /// reader's buffers and are valid until the next call.
-    @inlinable
     public mutating func next() throws(SensorError) -> Observation? {
         parser.lastLine = UnsafeRawBufferPointer(start: nil, count: 0)
-        while let line = try lines.next() {
-            if let observation = try parser.parse(line, skipped: &lines.skipped) { return observation }
+        while true {
+            switch buffer.step() {
+            case .line(let bytes):
+                if let observation = try parser.parse(TextLine(bytes: bytes, number: buffer.lineNumber)) {
+                    return observation
+                }
+            case .tooLong(let number):
+                parser.skipped.recordTooLong(path: parser.path, line: number, limit: buffer.lineLimit)
+            case .needInput(let space):
+                buffer.didRead(try source.read(into: space))
+            case .finished:
+                try parser.finish()
+                return nil
+            }
         }
-        try parser.finish()
-        return nil
     }
 
     /// Calls `body` with every remaining request, in order.
-    @inlinable
     public mutating func forEach(_ body: (borrowing Observation) throws(SensorError) -> Void) throws(SensorError) {
         while let observation = try next() { try body(observation) }
     }

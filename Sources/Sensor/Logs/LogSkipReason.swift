@@ -1,7 +1,6 @@
 /// Why a log line was skipped; turned into text only when the example is kept.
 ///
 /// Ranges are byte offsets into the line, which is still valid when the reason is recorded.
-@usableFromInline
 enum LogSkipReason {
     case notALogLine
     case noTime

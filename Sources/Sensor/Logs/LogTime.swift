@@ -2,7 +2,6 @@
 ///
 /// Years are limited to 1900...2261 so that every time fits in `Int64` nanoseconds
 /// (which end in April 2262).
-@usableFromInline
 enum LogTime {
     static let years = 1900...2261
 

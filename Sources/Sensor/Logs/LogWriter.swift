@@ -29,10 +29,13 @@ public struct LogWriter: ~Copyable {
     private let ownsDescriptor: Bool
     private let software: String
     private let utcOffsetSeconds: Int64
-    private var pending: [UInt8] = []
+    /// Formatted lines not yet written: `buffer[0..<count]`.
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var count = 0
     private var wroteHeader = false
     private var closed = false
-    private static let flushThreshold = 1 << 18
+    private static let bufferSize = 1 << 18
 
     /// Creates (or truncates) the file at `path` (`-`: standard output). `software` is the IIS
     /// `#Software` directive; `utcOffsetMinutes` the Apache time zone (e.g. -420 for -0700).
@@ -53,89 +56,111 @@ public struct LogWriter: ~Copyable {
             descriptor = fd
             ownsDescriptor = true
         }
-        pending.reserveCapacity(Self.flushThreshold + 4096)
+        capacity = Self.bufferSize
+        buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
     }
 
     deinit {
         if !closed {
-            _ = Self.writeAll(descriptor, pending)
+            _ = Self.writeAll(descriptor, buffer, count)
             if ownsDescriptor { Glibc.close(descriptor) }
         }
+        buffer.deallocate()
     }
 
-    /// Logs one request.
+    /// Logs one request. The byte collections are read once each (contiguously if they can be:
+    /// `String.UTF8View`, `[UInt8]`, `UnsafeRawBufferPointer`).
     public mutating func write(
         timeNanoseconds: Int64, client: UInt32, server: UInt32, serverPort: UInt16,
         method: some Collection<UInt8>, target: some Collection<UInt8>, status: Int,
         userAgent: some Collection<UInt8>
     ) throws(SensorError) {
         guard !closed else { throw .unwritable(path: path, reason: "already closed") }
-        let seconds = timeNanoseconds >= 0 ? timeNanoseconds / 1_000_000_000 : (timeNanoseconds - 999_999_999) / 1_000_000_000
-        switch format {
-        case .apache:
-            appendApache(seconds: seconds, client: client, method: method, target: target, status: status, userAgent: userAgent)
-        case .iisW3C:
-            if !wroteHeader {
-                appendText("#Software: \(software)\n#Version: 1.0\n#Date: ")
-                appendDate(seconds, separator: 45)
-                appendByte(32)
-                appendTime(seconds)
-                appendText("\n#Fields: \(Self.iisFields)\n")
-                wroteHeader = true
+        Self.withBytes(method) { method in
+            Self.withBytes(target) { target in
+                Self.withBytes(userAgent) { userAgent in
+                    self.format(
+                        timeNanoseconds: timeNanoseconds, client: client, server: server, serverPort: serverPort,
+                        method: method, target: target, status: status, userAgent: userAgent)
+                }
             }
-            appendIIS(seconds: seconds, client: client, server: server, serverPort: serverPort, method: method,
-                      target: target, status: status, userAgent: userAgent)
         }
-        if pending.count >= Self.flushThreshold { try flush() }
+        if count >= Self.bufferSize { try flush() }
     }
 
     /// Writes out what is buffered.
     public mutating func flush() throws(SensorError) {
-        guard !pending.isEmpty else { return }
-        if let reason = Self.writeAll(descriptor, pending) {
-            throw .unwritable(path: path, reason: reason)
-        }
-        pending.removeAll(keepingCapacity: true)
+        guard count > 0 else { return }
+        let failure = Self.writeAll(descriptor, buffer, count)
+        count = 0
+        if let failure { throw .unwritable(path: path, reason: failure) }
     }
 
     /// Flushes and closes the file; reports a failed write or close.
     public mutating func close() throws(SensorError) {
         guard !closed else { return }
-        defer { closed = true }
-        let failure = Self.writeAll(descriptor, pending)
-        pending.removeAll()
+        closed = true
+        let failure = Self.writeAll(descriptor, buffer, count)
+        count = 0
         if ownsDescriptor, Glibc.close(descriptor) != 0, failure == nil {
             throw .unwritable(path: path, reason: String(cString: strerror(errno)))
         }
         if let failure { throw .unwritable(path: path, reason: failure) }
     }
 
-    /// Writes all of `bytes`; the reason on failure.
-    private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> String? {
-        bytes.withUnsafeBytes { buffer -> String? in
-            var offset = 0
-            while offset < buffer.count, let base = buffer.baseAddress {
-                let n = Glibc.write(descriptor, base + offset, buffer.count - offset)
-                if n > 0 {
-                    offset += n
-                } else if n < 0, errno == EINTR {
-                    continue
-                } else {
-                    return n < 0 ? String(cString: strerror(errno)) : "short write"
-                }
+    /// Writes all of `bytes[0..<count]`; the reason on failure.
+    private static func writeAll(_ descriptor: Int32, _ bytes: UnsafeMutablePointer<UInt8>, _ count: Int) -> String? {
+        var offset = 0
+        while offset < count {
+            let n = Glibc.write(descriptor, bytes + offset, count - offset)
+            if n > 0 {
+                offset += n
+            } else if n < 0, errno == EINTR {
+                continue
+            } else {
+                return n < 0 ? String(cString: strerror(errno)) : "short write"
             }
-            return nil
+        }
+        return nil
+    }
+
+    private static func withBytes(_ bytes: some Collection<UInt8>, _ body: (UnsafeRawBufferPointer) -> Void) {
+        if bytes.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) == nil {
+            Array(bytes).withUnsafeBytes(body)
         }
     }
 
-    // MARK: Formatting
+    // MARK: Formatting (non-generic, into the raw buffer)
 
-    private mutating func appendByte(_ byte: UInt8) { pending.append(byte) }
+    /// Makes room for `needed` more bytes by growing the buffer (formatting does not throw;
+    /// ``write(timeNanoseconds:client:server:serverPort:method:target:status:userAgent:)``
+    /// writes the buffer out once it holds 256 KiB, so it grows only for a huge line).
+    private mutating func reserve(_ needed: Int) {
+        guard count + needed > capacity else { return }
+        let newCapacity = max(capacity * 2, count + needed)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        grown.update(from: buffer, count: count)
+        buffer.deallocate()
+        buffer = grown
+        capacity = newCapacity
+    }
 
-    private mutating func appendText(_ text: String) { pending.append(contentsOf: text.utf8) }
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        buffer[count] = byte
+        count &+= 1
+    }
 
-    private mutating func appendNumber(_ value: Int, width: Int = 1) {
-        if value < 0 { pending.append(45) }
+    private mutating func put(_ text: StaticString) {
+        text.withUTF8Buffer { bytes in
+            guard let from = bytes.baseAddress else { return }
+            (buffer + count).update(from: from, count: bytes.count)
+            count &+= bytes.count
+        }
+    }
+
+    private mutating func putNumber(_ value: Int, width: Int = 1) {
+        if value < 0 { put(45) }
         let magnitude = value.magnitude
         var divisor: UInt = 1
         var digits = 1
@@ -143,151 +168,186 @@ public struct LogWriter: ~Copyable {
             divisor *= 10
             digits += 1
         }
-        for _ in digits..<max(digits, width) { pending.append(48) }
+        for _ in digits..<max(digits, width) { put(48) }
         var rest = magnitude
         while divisor > 0 {
-            pending.append(UInt8(truncatingIfNeeded: 48 + rest / divisor))
+            put(UInt8(truncatingIfNeeded: 48 + rest / divisor))
             rest %= divisor
             divisor /= 10
         }
     }
 
-    private mutating func appendIPv4(_ address: UInt32) {
-        appendNumber(Int(address >> 24))
-        appendByte(46)
-        appendNumber(Int((address >> 16) & 255))
-        appendByte(46)
-        appendNumber(Int((address >> 8) & 255))
-        appendByte(46)
-        appendNumber(Int(address & 255))
+    private mutating func putIPv4(_ address: UInt32) {
+        putNumber(Int(address >> 24))
+        put(46)
+        putNumber(Int((address >> 16) & 255))
+        put(46)
+        putNumber(Int((address >> 8) & 255))
+        put(46)
+        putNumber(Int(address & 255))
     }
 
-    private mutating func appendDate(_ seconds: Int64, separator: UInt8) {
+    private mutating func putDate(_ seconds: Int64) {
         let (y, m, d) = LogTime.date(days: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
-        appendNumber(y, width: 4)
-        appendByte(separator)
-        appendNumber(m, width: 2)
-        appendByte(separator)
-        appendNumber(d, width: 2)
+        putNumber(y, width: 4)
+        put(45)
+        putNumber(m, width: 2)
+        put(45)
+        putNumber(d, width: 2)
     }
 
-    private mutating func appendTime(_ seconds: Int64) {
+    private mutating func putTime(_ seconds: Int64) {
         let s = Int(((seconds % 86_400) + 86_400) % 86_400)
-        appendNumber(s / 3600, width: 2)
-        appendByte(58)
-        appendNumber(s / 60 % 60, width: 2)
-        appendByte(58)
-        appendNumber(s % 60, width: 2)
+        putNumber(s / 3600, width: 2)
+        put(58)
+        putNumber(s / 60 % 60, width: 2)
+        put(58)
+        putNumber(s % 60, width: 2)
     }
 
-    private mutating func appendStatus(_ status: Int) {
-        if (100...999).contains(status) { appendNumber(status) } else { appendByte(45) }
+    private mutating func putStatus(_ status: Int) {
+        if (100...999).contains(status) { putNumber(status) } else { put(45) }
     }
 
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    private static let hex: StaticString = "0123456789abcdef"
 
-    /// Apache 2's log escaping (`ap_escape_logitem`).
-    private mutating func appendApacheEscaped(_ bytes: some Collection<UInt8>) {
+    @inline(__always)
+    private mutating func putHex(_ byte: UInt8) {
+        Self.hex.withUTF8Buffer { digits in
+            put(digits[Int(byte >> 4)])
+            put(digits[Int(byte & 15)])
+        }
+    }
+
+    /// Apache 2's log escaping (`ap_escape_logitem`): `\"`, `\\`, `\xhh` outside printable ASCII.
+    private mutating func putApacheEscaped(_ bytes: UnsafeRawBufferPointer) {
         for byte in bytes {
             switch byte {
             case 34, 92:
-                pending.append(92)
-                pending.append(byte)
+                put(92)
+                put(byte)
             case 32..<127:
-                pending.append(byte)
+                put(byte)
             default:
-                pending.append(92)
-                pending.append(120)
-                pending.append(Self.hex[Int(byte >> 4)])
-                pending.append(Self.hex[Int(byte & 15)])
+                put(92)
+                put(120)
+                putHex(byte)
             }
         }
     }
 
-    private mutating func appendApache(
-        seconds: Int64, client: UInt32, method: some Collection<UInt8>, target: some Collection<UInt8>,
-        status: Int, userAgent: some Collection<UInt8>
-    ) {
-        appendIPv4(client)
-        appendText(" - - [")
-        let local = seconds + utcOffsetSeconds
-        let (y, m, d) = LogTime.date(days: local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
-        appendNumber(d, width: 2)
-        appendByte(47)
-        LogTime.monthNames[m - 1].withUTF8Buffer { pending.append(contentsOf: $0) }
-        appendByte(47)
-        appendNumber(y, width: 4)
-        appendByte(58)
-        appendTime(local)
-        appendByte(32)
-        appendByte(utcOffsetSeconds < 0 ? 45 : 43)
-        let offset = Int(utcOffsetSeconds.magnitude / 60)
-        appendNumber(offset / 60, width: 2)
-        appendNumber(offset % 60, width: 2)
-        appendText("] \"")
-        if method.isEmpty, target.isEmpty {
-            appendByte(45)
-        } else {
-            appendApacheEscaped(method)
-            appendByte(32)
-            appendApacheEscaped(target)
-            appendText(" HTTP/1.0")
-        }
-        appendText("\" ")
-        appendStatus(status)
-        appendText(" - \"-\" \"")
-        if userAgent.isEmpty { appendByte(45) } else { appendApacheEscaped(userAgent) }
-        appendText("\"\n")
-    }
-
     /// One W3C field: `-` if empty, spaces as `+`, control bytes as `%hh`.
-    private mutating func appendW3CField(_ bytes: some Collection<UInt8>) {
+    private mutating func putW3CField(_ bytes: UnsafeRawBufferPointer) {
         if bytes.isEmpty {
-            pending.append(45)
+            put(45)
             return
         }
         for byte in bytes {
             switch byte {
             case 32:
-                pending.append(43)
+                put(43)
             case 0..<32, 127:
-                pending.append(37)
-                pending.append(Self.hex[Int(byte >> 4)])
-                pending.append(Self.hex[Int(byte & 15)])
+                put(37)
+                putHex(byte)
             default:
-                pending.append(byte)
+                put(byte)
             }
         }
     }
 
-    private mutating func appendIIS(
-        seconds: Int64, client: UInt32, server: UInt32, serverPort: UInt16, method: some Collection<UInt8>,
-        target: some Collection<UInt8>, status: Int, userAgent: some Collection<UInt8>
+    private mutating func format(
+        timeNanoseconds: Int64, client: UInt32, server: UInt32, serverPort: UInt16,
+        method: UnsafeRawBufferPointer, target: UnsafeRawBufferPointer, status: Int, userAgent: UnsafeRawBufferPointer
     ) {
-        appendDate(seconds, separator: 45)
-        appendByte(32)
-        appendTime(seconds)
-        appendByte(32)
-        appendIPv4(client)
-        appendText(" - ")
-        appendIPv4(server)
-        appendByte(32)
-        appendNumber(Int(serverPort))
-        appendByte(32)
-        appendW3CField(method)
-        appendByte(32)
-        if let question = target.firstIndex(of: 63) {
-            appendW3CField(target[..<question])
-            appendByte(32)
-            appendW3CField(target[target.index(after: question)...])
-        } else {
-            appendW3CField(target)
-            appendText(" -")
+        let seconds = timeNanoseconds >= 0
+            ? timeNanoseconds / 1_000_000_000 : (timeNanoseconds - 999_999_999) / 1_000_000_000
+        // Fixed parts (header, numbers, punctuation) fit in 1 KiB; escaping at most quadruples.
+        reserve(1024 + software.utf8.count + 4 * (method.count + target.count + userAgent.count))
+        switch format {
+        case .apache:
+            formatApache(seconds: seconds, client: client, method: method, target: target, status: status, userAgent: userAgent)
+        case .iisW3C:
+            if !wroteHeader {
+                put("#Software: ")
+                for byte in software.utf8 where byte >= 32 { put(byte) }
+                put("\n#Version: 1.0\n#Date: ")
+                putDate(seconds)
+                put(32)
+                putTime(seconds)
+                put("\n#Fields: ")
+                Self.iisFields.utf8.forEach { put($0) }
+                put(10)
+                wroteHeader = true
+            }
+            formatIIS(seconds: seconds, client: client, server: server, serverPort: serverPort, method: method,
+                      target: target, status: status, userAgent: userAgent)
         }
-        appendByte(32)
-        appendStatus(status)
-        appendByte(32)
-        appendW3CField(userAgent)
-        appendByte(10)
+    }
+
+    private mutating func formatApache(
+        seconds: Int64, client: UInt32, method: UnsafeRawBufferPointer, target: UnsafeRawBufferPointer,
+        status: Int, userAgent: UnsafeRawBufferPointer
+    ) {
+        putIPv4(client)
+        put(" - - [")
+        let local = seconds + utcOffsetSeconds
+        let (y, m, d) = LogTime.date(days: local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
+        putNumber(d, width: 2)
+        put(47)
+        LogTime.monthNames[m - 1].withUTF8Buffer { name in name.forEach { put($0) } }
+        put(47)
+        putNumber(y, width: 4)
+        put(58)
+        putTime(local)
+        put(32)
+        put(utcOffsetSeconds < 0 ? 45 : 43)
+        let offset = Int(utcOffsetSeconds.magnitude / 60)
+        putNumber(offset / 60, width: 2)
+        putNumber(offset % 60, width: 2)
+        put("] \"")
+        if method.isEmpty, target.isEmpty {
+            put(45)
+        } else {
+            putApacheEscaped(method)
+            put(32)
+            putApacheEscaped(target)
+            put(" HTTP/1.0")
+        }
+        put("\" ")
+        putStatus(status)
+        put(" - \"-\" \"")
+        if userAgent.isEmpty { put(45) } else { putApacheEscaped(userAgent) }
+        put("\"\n")
+    }
+
+    private mutating func formatIIS(
+        seconds: Int64, client: UInt32, server: UInt32, serverPort: UInt16, method: UnsafeRawBufferPointer,
+        target: UnsafeRawBufferPointer, status: Int, userAgent: UnsafeRawBufferPointer
+    ) {
+        putDate(seconds)
+        put(32)
+        putTime(seconds)
+        put(32)
+        putIPv4(client)
+        put(" - ")
+        putIPv4(server)
+        put(32)
+        putNumber(Int(serverPort))
+        put(32)
+        putW3CField(method)
+        put(32)
+        if let question = target.firstIndex(of: 63) {
+            putW3CField(UnsafeRawBufferPointer(rebasing: target[..<question]))
+            put(32)
+            putW3CField(UnsafeRawBufferPointer(rebasing: target[(question + 1)...]))
+        } else {
+            putW3CField(target)
+            put(" -")
+        }
+        put(32)
+        putStatus(status)
+        put(32)
+        putW3CField(userAgent)
+        put(10)
     }
 }

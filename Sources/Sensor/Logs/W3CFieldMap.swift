@@ -2,7 +2,6 @@
 ///
 /// Only the fields the sensor reads have a role; any other field (`cs-username`,
 /// `sc-win32-status`, `time-taken`, …) is a column that is counted and ignored.
-@usableFromInline
 struct W3CFieldMap {
     /// What a column holds.
     enum Role: UInt8 {

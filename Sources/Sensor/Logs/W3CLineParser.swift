@@ -10,11 +10,9 @@ import Darwin
 /// Times are UTC (IIS writes W3C logs in UTC). Without a `date` field, the date of the latest
 /// `#Date:` directive is used. A field `-` is empty. `cs-uri-stem` and `cs-uri-query` are
 /// rejoined as `stem?query` into a scratch buffer the caller owns (query `-`: no `?`).
-@usableFromInline
 struct W3CLineParser {
     /// One parsed request line; ranges are byte offsets into the line, except the target,
     /// which is `scratch[0..<targetLength]` unless ``targetInLine`` is set.
-    @usableFromInline
     struct Fields {
         var seconds: Int64
         var nanoseconds: Int64
@@ -29,7 +27,6 @@ struct W3CLineParser {
         var userAgent: Range<Int>
     }
 
-    @usableFromInline
     enum Result {
         case request(Fields)
         case directive
