@@ -70,6 +70,10 @@ import Testing
         #expect(readError == error)
         #expect(requests > 1900 && requests < 2000)
         #expect(reader.statistics.requests == requests)
+        // The damage is not mistaken for the end: the cut last line is never read as complete.
+        let again = #expect(throws: SensorError.self) { _ = try reader.next() }
+        #expect(again == error)
+        #expect(reader.statistics.requests == requests)
 
         // Only the header.
         var header = try GzipByteSource(base: MemoryByteSource(Array(compressed[..<5])), path: "h.gz")

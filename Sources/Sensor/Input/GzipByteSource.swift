@@ -29,8 +29,10 @@ public final class GzipByteSource<Base: ByteSource>: ByteSource {
     private var baseEnded = false
     /// Compressed bytes taken from `base` so far (including those still in the input buffer).
     private var compressedRead = 0
-    /// An error found after some output was produced; thrown on the next call.
-    private var pendingError: SensorError?
+    /// The error that ended decompression; thrown again by every later call (so a reader
+    /// never mistakes the damage for the end of the input). Found after some output was
+    /// produced, it is thrown from the next call.
+    private var failure: SensorError?
     /// How many gzip members have been read to their end.
     public private(set) var membersRead = 0
     /// Bytes after the last member that were ignored (not another gzip member).
@@ -116,11 +118,7 @@ public final class GzipByteSource<Base: ByteSource>: ByteSource {
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(SensorError) -> Int {
-        if let error = pendingError {
-            pendingError = nil
-            state = .finished
-            throw error
-        }
+        if let failure { throw failure }
         guard let out = buffer.baseAddress, buffer.count > 0 else { return 0 }
         let room = UInt32(min(buffer.count, Int(UInt32.max)))
         while true {
@@ -135,8 +133,9 @@ public final class GzipByteSource<Base: ByteSource>: ByteSource {
                     continue
                 }
                 if state == .firstMember {
-                    state = .finished
-                    throw .unrecognizedFormat(path: path, reason: "not gzip data (no 1f 8b at the start)")
+                    let error = SensorError.unrecognizedFormat(path: path, reason: "not gzip data (no 1f 8b at the start)")
+                    failure = error
+                    throw error
                 }
                 try ignoreRest()
                 state = .finished
@@ -147,7 +146,7 @@ public final class GzipByteSource<Base: ByteSource>: ByteSource {
                 stream.pointee.avail_out = room
                 let status = inflate(stream, Z_NO_FLUSH)
                 let produced = Int(room - stream.pointee.avail_out)
-                var failure: SensorError?
+                var error: SensorError?
                 switch status {
                 case Z_STREAM_END:
                     membersRead += 1
@@ -157,23 +156,20 @@ public final class GzipByteSource<Base: ByteSource>: ByteSource {
                 case Z_BUF_ERROR:
                     // No progress was possible: zlib needs input and there is none.
                     if produced == 0, stream.pointee.avail_in == 0, baseEnded {
-                        failure = .unrecognizedFormat(
+                        error = .unrecognizedFormat(
                             path: path,
                             reason: "truncated gzip data: input ends at byte \(compressedOffset) inside a member")
                     }
                 case Z_MEM_ERROR:
-                    failure = .unreadable(path: path, reason: "out of memory decompressing gzip data")
+                    error = .unreadable(path: path, reason: "out of memory decompressing gzip data")
                 default:
-                    failure = .unrecognizedFormat(
+                    error = .unrecognizedFormat(
                         path: path, reason: "corrupt gzip data at byte \(compressedOffset): \(zlibMessage())")
                 }
-                if let failure {
-                    if produced > 0 {
-                        pendingError = failure
-                        return produced
-                    }
-                    state = .finished
-                    throw failure
+                if let error {
+                    failure = error
+                    if produced > 0 { return produced }
+                    throw error
                 }
                 if produced > 0 { return produced }
             }
