@@ -1,0 +1,177 @@
+/// The non-generic core of ``LogReader``: turns one line into an observation, a directive,
+/// or a skip, and decides the format from the first lines when it is not forced.
+struct LogLineParser: ~Copyable {
+    /// How many non-blank lines may fail to parse before the input is declared not a log.
+    static let detectionLimit = 1000
+
+    let path: String
+    let input: Int
+    let forced: LogFormat?
+    private(set) var format: LogFormat?
+    var statistics = LogStatistics()
+    /// Skipped lines, with the first few locations.
+    var skipped: SkippedInput
+    private var apache = ApacheLineParser()
+    private var w3c = W3CLineParser()
+    /// Where IIS targets are rejoined (`stem?query`); as long as the longest line.
+    private let scratch: UnsafeMutableRawPointer
+    private var undecidedLines = 0
+    /// The line of the last observation, for the on-demand fields (empty once stale).
+    var lastLine = UnsafeRawBufferPointer(start: nil, count: 0)
+    private var lastApacheStatus = -1
+    private var lastW3CStatus = 0..<0
+    private var lastW3CUserAgent = 0..<0
+
+    init(path: String, input: Int, format: LogFormat?, lineLimit: Int, skipped: SkippedInput) {
+        self.path = path
+        self.skipped = skipped
+        self.input = input
+        forced = format
+        self.format = nil
+        scratch = UnsafeMutableRawPointer.allocate(byteCount: max(1, lineLimit) + 2, alignment: 16)
+    }
+
+    deinit { scratch.deallocate() }
+
+    @inline(__always)
+    private static func slice(_ line: UnsafeRawBufferPointer, _ range: Range<Int>) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: line.baseAddress.map { $0 + range.lowerBound }, count: range.count)
+    }
+
+    private mutating func skip(_ reason: LogSkipReason, _ line: TextLine) {
+        let path = self.path
+        skipped.record("\(path):\(line.number)", reason.message(line: line.bytes))
+    }
+
+    /// Parses one line; an observation for a request line, `nil` otherwise (counted in
+    /// ``statistics`` or recorded in `skipped`). Throws when the format cannot be detected.
+    mutating func parse(_ line: TextLine) throws(SensorError) -> Observation? {
+        guard !line.bytes.isEmpty else {
+            statistics.blankLines += 1
+            return nil
+        }
+        switch format {
+        case .apache: return apacheLine(line)
+        case .iisW3C: return w3cLine(line)
+        case nil: return try undecidedLine(line)
+        }
+    }
+
+    @inline(__always)
+    private mutating func apacheLine(_ line: TextLine) -> Observation? {
+        let bytes = line.bytes
+        switch apache.parse(bytes) {
+        case .parsed(let fields):
+            if fields.requestIsEmpty {
+                statistics.emptyRequests += 1
+                return nil
+            }
+            statistics.requests += 1
+            if fields.client == nil { statistics.unresolvedClients += 1 }
+            lastLine = bytes
+            lastApacheStatus = fields.statusOffset
+            return Observation(
+                kind: .httpRequest, timeNanoseconds: fields.seconds * 1_000_000_000,
+                source: fields.client ?? 0, destination: 0, destinationPort: 80,
+                method: Self.slice(bytes, fields.method), target: Self.slice(bytes, fields.target),
+                input: input, record: line.number)
+        case .failed(let reason):
+            skip(reason, line)
+            return nil
+        }
+    }
+
+    private mutating func w3cLine(_ line: TextLine) -> Observation? {
+        let bytes = line.bytes
+        if bytes[0] == 35 {
+            if case .failed(let reason) = w3c.parseDirective(bytes) {
+                skip(reason, line)
+            } else {
+                statistics.directives += 1
+            }
+            return nil
+        }
+        switch w3c.parseFields(bytes, scratch: scratch) {
+        case .request(let fields):
+            statistics.requests += 1
+            if fields.client == nil { statistics.unresolvedClients += 1 }
+            lastLine = bytes
+            lastApacheStatus = -1
+            lastW3CStatus = fields.status
+            lastW3CUserAgent = fields.userAgent
+            let target = fields.targetInLine.map { Self.slice(bytes, $0) }
+                ?? UnsafeRawBufferPointer(start: scratch, count: fields.targetLength)
+            return Observation(
+                kind: .httpRequest, timeNanoseconds: fields.seconds * 1_000_000_000 + fields.nanoseconds,
+                source: fields.client ?? 0, destination: fields.server, destinationPort: fields.port,
+                method: Self.slice(bytes, fields.method), target: target,
+                input: input, record: line.number)
+        case .failed(let reason):
+            skip(reason, line)
+            return nil
+        case .directive:
+            return nil
+        }
+    }
+
+    private mutating func undecidedLine(_ line: TextLine) throws(SensorError) -> Observation? {
+        let bytes = line.bytes
+        if bytes[0] == 35, forced != .apache {
+            format = .iisW3C
+            return w3cLine(line)
+        }
+        if forced == .iisW3C {
+            skip(.noFieldsDirective, line)
+        } else {
+            switch apache.parse(bytes) {
+            case .parsed:
+                format = .apache
+                return apacheLine(line)
+            case .failed(let reason):
+                if forced == nil, case .noTime = reason {
+                    skip(.notALogLine, line)
+                } else {
+                    skip(reason, line)
+                }
+            }
+        }
+        undecidedLines += 1
+        if undecidedLines >= Self.detectionLimit {
+            throw .unrecognizedFormat(path: path, reason: "\(notALog): none of the first \(undecidedLines) lines could be read")
+        }
+        return nil
+    }
+
+    private var notALog: String {
+        switch forced {
+        case nil: "not an Apache or IIS W3C log"
+        case .apache: "not an Apache log (format forced)"
+        case .iisW3C: "not an IIS W3C log (format forced)"
+        }
+    }
+
+    /// At the end of the input: throws if there were non-blank lines but none could be read.
+    func finish() throws(SensorError) {
+        if format == nil, undecidedLines > 0 {
+            throw .unrecognizedFormat(path: path, reason: "\(notALog): none of its \(undecidedLines) lines could be read")
+        }
+    }
+
+    /// The status code of the last observation's line (`sc-status`, `%>s`), `nil` if none.
+    var status: Int? {
+        guard let p = lastLine.baseAddress else { return nil }
+        if lastApacheStatus >= 0 { return ApacheLineParser.status(in: lastLine, statusOffset: lastApacheStatus) }
+        let range = lastW3CStatus
+        guard (1...3).contains(range.count) else { return nil }
+        return LogTime.digits(p + range.lowerBound, range.count)
+    }
+
+    /// The user agent of the last observation's line, as logged; empty if none.
+    var userAgent: UnsafeRawBufferPointer {
+        guard lastLine.baseAddress != nil else { return lastLine }
+        if lastApacheStatus >= 0 {
+            return Self.slice(lastLine, ApacheLineParser.userAgent(in: lastLine, statusOffset: lastApacheStatus))
+        }
+        return Self.slice(lastLine, lastW3CUserAgent)
+    }
+}

@@ -1,0 +1,98 @@
+/// Reads an Apache (common or combined) or IIS W3C extended web server log and turns each
+/// request line into an ``Observation`` of kind ``Observation/Kind/httpRequest``.
+///
+/// - The format is detected from the first non-blank lines (a `#` directive: IIS W3C; a line
+///   in Apache's format: Apache), or forced. If no line can be read — the first 1000
+///   non-blank lines, or the whole input if shorter — reading throws
+///   ``SensorError/unrecognizedFormat(path:reason:)``.
+/// - Observations carry the time in UTC nanoseconds (Apache's zone offset applied; IIS times
+///   are UTC), the client (`%h`, `c-ip`; 0 if it is a host name or IPv6, counted in
+///   ``LogStatistics/unresolvedClients``), the server (`s-ip`, else 0) and its port (`s-port`,
+///   else 80), the method, and the target exactly as logged (IIS: `stem?query`). `record` is
+///   the line number.
+/// - Lines that cannot be read are skipped and counted in ``skipped`` as
+///   `FILE:LINE: reason`; reading never stops for them.
+/// - Lazy and allocation-free per line: only the fields above are parsed (plus, on demand,
+///   ``status`` and ``userAgent``); the time of the previous line is reused when it repeats.
+///
+/// ```swift
+/// var log = try LogReader(path: "access.log.gz")
+/// while let request = try log.next() { matcher.match(request) }
+/// print(log.statistics, log.skipped)
+/// ```
+public struct LogReader<Source: ByteSource>: ~Copyable {
+    // Flat on purpose: per line, only non-generic code runs (the buffer and the parser);
+    // the source is touched once per chunk.
+    private var source: Source
+    private var buffer: LineBuffer
+    var parser: LogLineParser
+
+    /// Reads the log in `source`, named `path` in messages; `format` forces a format, `input`
+    /// is copied into every observation. Lines longer than `lineLimit` bytes are skipped.
+    public init(
+        source: consuming Source, path: String, format: LogFormat? = nil, input: Int = 0,
+        lineLimit: Int = LineReader<Source>.defaultLineLimit, skipped: SkippedInput = SkippedInput()
+    ) {
+        self.source = source
+        buffer = LineBuffer(lineLimit: lineLimit, chunkSize: LineReader<Source>.defaultChunkSize)
+        parser = LogLineParser(path: path, input: input, format: format, lineLimit: buffer.lineLimit, skipped: skipped)
+    }
+
+    /// The input's name in messages.
+    public var path: String { parser.path }
+
+    /// The format read: the forced one, or the detected one once a line has shown it.
+    public var format: LogFormat? { parser.format ?? parser.forced }
+
+    /// Counts of what has been read so far.
+    public var statistics: LogStatistics {
+        var statistics = parser.statistics
+        statistics.lines = buffer.lineNumber
+        return statistics
+    }
+
+    /// The lines skipped so far (over-long, unparseable), with the first few locations.
+    public var skipped: SkippedInput { parser.skipped }
+
+    /// The next request, or `nil` at the end of the log. Its byte fields point into the
+    /// reader's buffers and are valid until the next call.
+    public mutating func next() throws(SensorError) -> Observation? {
+        parser.lastLine = UnsafeRawBufferPointer(start: nil, count: 0)
+        while true {
+            switch buffer.step() {
+            case .line(let bytes):
+                if let observation = try parser.parse(TextLine(bytes: bytes, number: buffer.lineNumber)) {
+                    return observation
+                }
+            case .tooLong(let number):
+                parser.skipped.recordTooLong(path: parser.path, line: number, limit: buffer.lineLimit)
+            case .needInput(let space):
+                buffer.didRead(try source.read(into: space))
+            case .finished:
+                try parser.finish()
+                return nil
+            }
+        }
+    }
+
+    /// Calls `body` with every remaining request, in order.
+    public mutating func forEach(_ body: (borrowing Observation) throws(SensorError) -> Void) throws(SensorError) {
+        while let observation = try next() { try body(observation) }
+    }
+
+    /// The status code logged with the request ``next()`` returned last (`%>s`, `sc-status`),
+    /// or `nil` if it is `-` or not logged.
+    public var status: Int? { parser.status }
+
+    /// The user agent logged with the request ``next()`` returned last, exactly as logged
+    /// (Apache escapes like `\"` kept, IIS `+` for spaces kept); empty if not logged. Valid
+    /// until the next call of ``next()``.
+    public var userAgent: UnsafeRawBufferPointer { parser.userAgent }
+}
+
+extension LogReader where Source == InputSource<FileByteSource> {
+    /// Opens the log file at `path` (`-` for standard input), gzip-compressed or not.
+    public init(path: String, format: LogFormat? = nil, input: Int = 0) throws(SensorError) {
+        self.init(source: try openInput(path: path), path: path, format: format, input: input)
+    }
+}
