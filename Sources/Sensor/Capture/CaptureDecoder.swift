@@ -262,6 +262,9 @@ struct CaptureDecoder: ~Copyable {
         while true {
             let available = end - start
             guard available >= 12 else {
+                if sections == 0 && sourceEnded {
+                    throw .unrecognizedFormat(path: path, reason: "truncated pcapng section header block")
+                }
                 var packet = false
                 if available >= 4 {
                     let type = CaptureBytes.uint32(UnsafeRawPointer(storage + start), 0, bigEndian: sectionBigEndian)
