@@ -53,7 +53,7 @@ struct CaptureReaderTests {
         b += Build.interface(linkType: 101, snapLength: 65535, tsresol: 9)
         b += Build.enhancedPacket(interface: 0, ticks: 995_553_000_123_456,
                                   Build.ethernet(Build.tcpPacket(ip(10, 0, 0, 1), 1111, ip(10, 0, 0, 2), 80)))
-        b += Build.block(4, [0, 1, 0, 4, 10, 0, 0, 1, 0, 0, 0, 0])  // name resolution block
+        b += Build.block(4, [1, 0, 6, 0, 10, 0, 0, 1, 0x61, 0, 0, 0, 0, 0, 0, 0])  // name resolution: 10.0.0.1 is "a"
         b += Build.enhancedPacket(interface: 1, ticks: 995_553_001_000_000_789,
                                   Build.udpPacket(ip(10, 0, 0, 3), 53, ip(10, 0, 0, 4), 5353, payload: [1, 2, 3]))
         b += Build.simplePacket(Build.ethernet(Build.udpPacket(ip(10, 0, 0, 5), 1, ip(10, 0, 0, 6), 2)))
