@@ -88,6 +88,7 @@ struct CaptureDecoder: ~Copyable {
         httpObservation = observation
     }
 
+    @inlinable
     deinit {
         storage.deallocate()
     }
