@@ -98,7 +98,9 @@ public func openInput(path: String, prefixLength: Int = InputSource<FileByteSour
 }
 
 /// Opens any byte source as ``openInput(path:prefixLength:)`` opens a file (tests, fuzzing).
-public func openInput<Base: ByteSource>(_ base: consuming Base, path: String, prefixLength: Int = 4096)
+public func openInput<Base: ByteSource>(
+    _ base: consuming Base, path: String, prefixLength: Int = InputSource<Base>.defaultPrefixLength
+)
     throws(SensorError) -> InputSource<Base>
 {
     try InputSource(base: base, path: path, prefixLength: prefixLength)

@@ -24,6 +24,7 @@ public struct LogWriter: ~Copyable {
 
     /// The output's name in messages.
     public let path: String
+    /// What is written: Apache combined or IIS W3C extended.
     public let format: LogFormat
     private let descriptor: Int32
     private let ownsDescriptor: Bool
