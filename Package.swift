@@ -55,7 +55,8 @@ let package = Package(
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "OutbreakScenariosTests", dependencies: ["OutbreakScenarios", "Outbreak"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Outbreak", "EpidemicModels"]),
-        .testTarget(name: "SensorTests", dependencies: ["Sensor", "Outbreak"]),
+        // Fixtures are read by path (#filePath), not bundled.
+        .testTarget(name: "SensorTests", dependencies: ["Sensor", "Outbreak"], exclude: ["Fixtures"]),
         .testTarget(name: "WormWatchCLITests", dependencies: ["wormwatch"]),
     ],
     swiftLanguageModes: [.v6]

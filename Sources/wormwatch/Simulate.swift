@@ -3,6 +3,7 @@ import Foundation
 import Outbreak
 import OutbreakScenarios
 import Reports
+import Sensor
 
 /// Output formats of commands that print data.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -31,6 +32,12 @@ struct Simulate: ParsableCommand {
           wormwatch simulate codered-v2
           wormwatch simulate codered-v2 --runs 200 --format csv --output cr.csv --plot cr.svg
           wormwatch simulate my-worm.yaml --hours 48 --seed 7 --format json
+          wormwatch simulate examples/telescope-16.yaml --emit-pcap day.pcap --format json -o day.json
+
+        --emit-pcap and --emit-log write what a monitor with record_probes: true saw in run 0
+        as real-format files for 'wormwatch scan': a capture of the probes (TCP SYNs to port 80,
+        or Slammer's UDP datagrams to port 1434) and a honeypot's web server log of the worm's
+        requests. Nothing is sent anywhere.
         """
     )
 
@@ -64,6 +71,21 @@ struct Simulate: ParsableCommand {
     @Option(name: .customLong("traffic-per-8"), help: ArgumentHelp("Write run 0's probe traffic into every /8 per interval as CSV.", valueName: "file.csv"))
     var trafficPer8: String?
 
+    @Option(help: ArgumentHelp("Write the probes a recording monitor saw (run 0) as a pcap capture.", valueName: "file.pcap"))
+    var emitPcap: String?
+
+    @Option(help: ArgumentHelp("Write the probes a recording monitor saw (run 0) as a honeypot's web server log.", valueName: "file.log"))
+    var emitLog: String?
+
+    @Option(help: "The log format of --emit-log: apache (combined) or iis (W3C extended).")
+    var logFormat: EmitLogFormat = .apache
+
+    @Option(help: ArgumentHelp("The recording monitor to emit (default: the first with record_probes: true).", valueName: "name"))
+    var emitMonitor: String?
+
+    @Option(help: "What the probes look like: code-red-i, code-red-ii or slammer (default: from the scenario's name).")
+    var signature: ProbeSignature?
+
     @Flag(name: .shortAndLong, help: "No progress on stderr.")
     var quiet = false
 
@@ -92,6 +114,11 @@ struct Simulate: ParsableCommand {
             if probes != nil && !scenario.monitors.contains(where: \.recordProbes) {
                 throw CLIError(location: "--probes", message: "no monitor of scenario '\(scenario.name)' has record_probes: true", status: 64)
             }
+            let emitIndex = try emittedMonitor(scenario)
+            let emitSignature = signature ?? ProbeSignature.forScenario(named: scenario.name)
+            if emitLog != nil && !emitSignature.isTCP {
+                throw CLIError(location: "--emit-log", message: "\(emitSignature) probes are UDP datagrams: no web server logs them (use --emit-pcap)", status: 64)
+            }
             let engine: ExactEngine
             do { engine = try ExactEngine(scenario: scenario) } catch {
                 throw CLIError(location: error.field, message: error.message, status: CLIError.badData)
@@ -104,7 +131,7 @@ struct Simulate: ParsableCommand {
             if trafficPer8 != nil && scenario.worm.strategy.isSequential {
                 throw CLIError(location: "--traffic-per-8", message: "is not available for sequence-walking strategies (permutation, static-seed, sequential)", status: 64)
             }
-            let keepProbes = probes != nil, keepTraffic = trafficPer8 != nil
+            let keepProbes = probes != nil || emitIndex != nil, keepTraffic = trafficPer8 != nil
             // One run reports its own progress (a 10^8-host run takes minutes); several report runs done.
             let single = runs == 1 && !quiet && Terminal.stderrIsTTY
             let hoursTotal = scenario.duration / 3600
@@ -133,9 +160,53 @@ struct Simulate: ParsableCommand {
             if let plot { try emit(report.svg(), to: plot, what: "plot") }
             if let probes { try emit(report.probesCSV(), to: probes, what: "probes") }
             if let trafficPer8 { try emit(report.trafficPerSlash8CSV(), to: trafficPer8, what: "traffic per /8") }
+            if let emitIndex, let record = ensemble.records.first {
+                let seen = record.probes.indices.contains(emitIndex) ? record.probes[emitIndex] : []
+                do {
+                    if let emitPcap {
+                        try ProbeEmitter.writeCapture(seen, startTime: scenario.startTime, signature: emitSignature, to: emitPcap)
+                    }
+                    if let emitLog {
+                        try ProbeEmitter.writeLog(seen, startTime: scenario.startTime, signature: emitSignature,
+                                                  format: logFormat.format, to: emitLog)
+                    }
+                } catch {
+                    throw CLIError(location: "", message: error.description, status: CLIError.cannotCreate)
+                }
+            }
         }
     }
+
+    /// The monitor --emit-pcap / --emit-log write, or nil when neither is asked for.
+    func emittedMonitor(_ scenario: Scenario) throws -> Int? {
+        guard emitPcap != nil || emitLog != nil else {
+            if emitMonitor != nil { throw CLIError(location: "--emit-monitor", message: "needs --emit-pcap or --emit-log", status: 64) }
+            return nil
+        }
+        let option = emitPcap != nil ? "--emit-pcap" : "--emit-log"
+        if let emitMonitor {
+            guard let i = scenario.monitors.firstIndex(where: { $0.name == emitMonitor }) else {
+                throw CLIError(location: "--emit-monitor", message: "scenario '\(scenario.name)' has no monitor named '\(emitMonitor)'", status: 64)
+            }
+            guard scenario.monitors[i].recordProbes else {
+                throw CLIError(location: "--emit-monitor", message: "monitor '\(emitMonitor)' does not have record_probes: true", status: 64)
+            }
+            return i
+        }
+        guard let i = scenario.monitors.firstIndex(where: \.recordProbes) else {
+            throw CLIError(location: option, message: "no monitor of scenario '\(scenario.name)' has record_probes: true", status: 64)
+        }
+        return i
+    }
 }
+
+/// The web server log formats `--emit-log` writes.
+enum EmitLogFormat: String, ExpressibleByArgument, CaseIterable {
+    case apache, iis
+    var format: LogFormat { self == .apache ? .apache : .iisW3C }
+}
+
+extension ProbeSignature: ExpressibleByArgument {}
 
 /// A preset by name, or a scenario file by path.
 func loadScenario(_ reference: String) throws -> Scenario {
