@@ -24,10 +24,10 @@ extension RuleSet {
             severity: .high, condition: .http(HTTPRuleCondition(pathContains: ["cmd.exe"], evasions: [.traversal]))),
         Rule(
             id: "nimda-cmd-exe", family: "nimda", description: "Nimda, cmd.exe in the Windows system folder",
-            severity: .high, condition: .http(HTTPRuleCondition(pathContains: ["/winnt/system32/cmd.exe"]))),
+            severity: .high, condition: .http(HTTPRuleCondition(pathSuffix: ["/winnt/system32/cmd.exe"]))),
         Rule(
             id: "nimda-root-exe", family: "nimda", description: "Nimda, root.exe back door left by Code Red II",
-            severity: .high, condition: .http(HTTPRuleCondition(pathContains: ["/root.exe"]))),
+            severity: .high, condition: .http(HTTPRuleCondition(pathSuffix: ["/root.exe"]))),
         Rule(
             id: "slammer", family: "slammer", description: "SQL Slammer, one 376-byte UDP datagram to port 1434 starting with 0x04",
             severity: .high, condition: .packet(PacketRuleCondition(transport: .udp, destinationPort: 1434, payloadLength: 376, payloadPrefix: [0x04]))),

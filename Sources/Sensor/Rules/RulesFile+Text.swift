@@ -77,14 +77,14 @@ rules:
     kind: http
     severity: high
     description: Nimda, cmd.exe in the Windows system folder
-    path_contains: /winnt/system32/cmd.exe
+    path_suffix: /winnt/system32/cmd.exe
 
   - id: nimda-root-exe
     family: nimda
     kind: http
     severity: high
     description: Nimda, root.exe back door left by Code Red II
-    path_contains: /root.exe
+    path_suffix: /root.exe
 
   # SQL Slammer (January 2003): the whole worm is one UDP datagram to the SQL Server
   # Resolution Service, 376 bytes of payload starting with 0x04.

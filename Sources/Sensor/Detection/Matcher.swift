@@ -1,0 +1,168 @@
+/// A compiled rule set that turns ``Observation``s into ``SensorEvent``s.
+///
+/// - **Web requests** (``Observation/Kind/httpRequest``, from logs or parsed out of TCP
+///   payloads) are tried against the `http` rules in order; the first match is reported, and
+///   only that one. Ordinary requests are rejected by a prefilter in a few tens of
+///   nanoseconds without decoding; a target with `%`, `\` or a byte ≥ 0x80 is always decoded
+///   first (see ``CompiledRules`` and ``URIDecoder``), so an encoding cannot hide a probe.
+/// - **Packets** (``Observation/Kind/tcpPacket``, ``Observation/Kind/udpPacket``) are tried
+///   against the `packet` rules in order (first match reported), then counted by every
+///   `address-scan` rule that applies; a scan rule reports once per (source, port) pair.
+///
+/// The matcher keeps decoding buffers and scan state: it does not allocate per observation
+/// except to build the events it emits (and, for scan rules, to track new pairs).
+public struct Matcher {
+    /// Limits on the memory address-scan tracking may use, per address-scan rule.
+    public struct Limits: Sendable, Hashable {
+        /// (source, port) pairs tracked at once; default 2^20. About 30 bytes each.
+        public var maximumTrackedPairs: Int
+        /// (destination, time) entries held at once; default 2^22. 16 bytes each.
+        public var maximumTrackedDestinations: Int
+
+        public init(maximumTrackedPairs: Int = 1 << 20, maximumTrackedDestinations: Int = 1 << 22) {
+            self.maximumTrackedPairs = maximumTrackedPairs
+            self.maximumTrackedDestinations = maximumTrackedDestinations
+        }
+    }
+
+    /// Counters for a summary line or a benchmark.
+    public struct Statistics: Sendable, Hashable {
+        /// Observations seen, of every kind.
+        public var observations = 0
+        /// Web requests seen.
+        public var httpRequests = 0
+        /// Web requests whose target went through the decoder.
+        public var decodedRequests = 0
+        /// Events emitted.
+        public var events = 0
+        /// Probes that address-scan rules ignored because a memory limit was reached.
+        public var untrackedProbes = 0
+    }
+
+    /// The rules, as given.
+    public let rules: RuleSet
+    /// The inputs ``Observation/input`` indexes.
+    public let inputs: [InputDescriptor]
+    @usableFromInline let compiled: CompiledRules
+    @usableFromInline var decoder = URIDecoder()
+    @usableFromInline var scans: [AddressScanTracker]
+    @usableFromInline var counters = Statistics()
+
+    /// Compiles `rules` (after checking them with ``RuleSet/validate()``).
+    public init(rules: RuleSet, inputs: [InputDescriptor], limits: Limits = Limits()) throws(SensorError) {
+        try rules.validate()
+        self.rules = rules
+        self.inputs = inputs
+        compiled = CompiledRules(rules)
+        var scans: [AddressScanTracker] = []
+        for (index, rule) in rules.rules.enumerated() {
+            if case .addressScan(let c) = rule.condition {
+                scans.append(AddressScanTracker(
+                    rule: index, condition: c, maximumPairs: Swift.max(1, limits.maximumTrackedPairs),
+                    maximumDestinations: Swift.max(1, limits.maximumTrackedDestinations)))
+            }
+        }
+        self.scans = scans
+    }
+
+    /// The counters so far.
+    public var statistics: Statistics {
+        var s = counters
+        s.untrackedProbes = scans.reduce(0) { $0 + $1.untracked }
+        return s
+    }
+
+    /// Matches one observation, calling `emit` for each event (none for most).
+    @inlinable
+    public mutating func observe(_ o: borrowing Observation, emit: (SensorEvent) -> Void) {
+        counters.observations += 1
+        switch o.kind {
+        case .httpRequest:
+            counters.httpRequests += 1
+            let rule = httpMatch(o.target)
+            if rule >= 0 { emitHTTP(rule, o, emit) }
+        case .tcpPacket:
+            observePacket(o, .tcp, emit)
+        case .udpPacket:
+            observePacket(o, .udp, emit)
+        }
+    }
+
+    /// The index in `rules.rules` of the first `http` rule that matches `target`, or -1.
+    @inlinable
+    public mutating func httpMatch(_ target: UnsafeRawBufferPointer) -> Int {
+        guard target.count > 0 else { return -1 }
+        let compiled = self.compiled
+        let (mask, pairs) = compiled.classify(target)
+        var question = target.count
+        if mask & CompiledRules.question != 0 {
+            for i in 0..<target.count where target[i] == UInt8(ascii: "?") {
+                question = i
+                break
+            }
+        }
+        let query: UnsafeRawBufferPointer? = question < target.count
+            ? UnsafeRawBufferPointer(rebasing: target[(question + 1)...]) : nil
+        let found: Int
+        if mask & CompiledRules.needsDecoding == 0 {
+            // Decoding would only fold case: match the raw bytes, folding as we compare.
+            let path = UnsafeRawBufferPointer(rebasing: target[..<question])
+            var evasions: URIEvasions = []
+            if compiled.wantsTraversal && pairs & CompiledRules.dot != 0 && URIDecoder.hasTraversal(path) {
+                evasions.insert(.traversal)
+            }
+            found = compiled.firstHTTPMatch(mask: mask, evasions: evasions, path: path, whole: target, query: query)
+        } else {
+            counters.decodedRequests += 1
+            found = decoder.decode(target) { decoded in
+                let (decodedMask, _) = compiled.classify(decoded.bytes)
+                return compiled.firstHTTPMatch(
+                    mask: decodedMask, evasions: decoded.evasions, path: decoded.path, whole: decoded.bytes, query: query)
+            }
+        }
+        return found < 0 ? -1 : compiled.httpRules[found].rule
+    }
+
+    @inlinable
+    mutating func observePacket(_ o: borrowing Observation, _ transport: TransportProtocol, _ emit: (SensorEvent) -> Void) {
+        let rule = compiled.firstPacketMatch(transport: transport, port: o.destinationPort, length: o.payloadLength, payload: o.payload)
+        if rule >= 0 {
+            emitPacket(compiled.packetRules[rule].rule, o, transport, emit)
+        }
+        for k in scans.indices where scans[k].applies(transport: transport, flags: o.tcpFlags, port: o.destinationPort) {
+            if scans[k].observe(source: o.source, destination: o.destination, port: o.destinationPort, time: o.timeNanoseconds) {
+                emitScan(k, o, transport, emit)
+            }
+        }
+    }
+
+    // MARK: Events (the cold path)
+
+    @usableFromInline @inline(never)
+    mutating func emitHTTP(_ rule: Int, _ o: borrowing Observation, _ emit: (SensorEvent) -> Void) {
+        emit(event(rule, o, .tcp, evidence: Evidence.target(o.target)))
+    }
+
+    @usableFromInline @inline(never)
+    mutating func emitPacket(_ rule: Int, _ o: borrowing Observation, _ transport: TransportProtocol, _ emit: (SensorEvent) -> Void) {
+        let evidence = Evidence.packet(transport, port: o.destinationPort, length: o.payloadLength, payload: o.payload)
+        emit(event(rule, o, transport, evidence: evidence))
+    }
+
+    @usableFromInline @inline(never)
+    mutating func emitScan(_ k: Int, _ o: borrowing Observation, _ transport: TransportProtocol, _ emit: (SensorEvent) -> Void) {
+        let tracker = scans[k]
+        let evidence = Evidence.scan(count: Int(tracker.threshold), transport: transport, port: o.destinationPort, windowSeconds: tracker.windowSeconds)
+        emit(event(tracker.rule, o, transport, evidence: evidence))
+    }
+
+    mutating func event(_ index: Int, _ o: borrowing Observation, _ transport: TransportProtocol, evidence: String) -> SensorEvent {
+        counters.events += 1
+        let rule = rules.rules[index]
+        let input = inputs.indices.contains(o.input) ? inputs[o.input] : InputDescriptor(name: "input \(o.input)", records: o.kind == .httpRequest ? .line : .packet)
+        return SensorEvent(
+            timeNanoseconds: o.timeNanoseconds, source: o.source, destination: o.destination, destinationPort: o.destinationPort,
+            transport: transport, family: rule.family, ruleID: rule.id, severity: rule.severity, evidence: evidence,
+            input: input.name, recordKind: input.records, record: o.record)
+    }
+}
