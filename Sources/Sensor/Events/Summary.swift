@@ -1,0 +1,119 @@
+/// Per-family totals of a stream of events: how many, from how many distinct sources, first
+/// and last seen. Written as a table, CSV or JSON (`wormwatch.scan-summary/1`).
+///
+/// Families are listed by name. Distinct sources are counted exactly (a set of addresses per
+/// family, about 5–10 bytes per source); unknown sources (0) are not counted. The result does
+/// not depend on the order events arrive in.
+public struct Summary: Sendable {
+    /// The value of the JSON document's `format` key.
+    public static let format = "wormwatch.scan-summary/1"
+
+    /// One family's totals.
+    public struct Family: Sendable, Hashable {
+        public var family: String
+        public var events: Int
+        public var distinctSources: Int
+        public var firstSeenNanoseconds: Int64
+        public var lastSeenNanoseconds: Int64
+    }
+
+    struct Accumulator: Sendable {
+        var events = 0
+        var sources: Set<UInt32> = []
+        var first = Int64.max
+        var last = Int64.min
+    }
+
+    var accumulators: [String: Accumulator] = [:]
+    var allSources: Set<UInt32> = []
+    /// Events added, in all.
+    public private(set) var totalEvents = 0
+
+    public init() {}
+
+    /// Counts one event.
+    public mutating func add(_ event: SensorEvent) {
+        totalEvents += 1
+        let time = event.timeNanoseconds
+        let source = event.source
+        update(&accumulators[event.family, default: Accumulator()])
+        if source != 0 { allSources.insert(source) }
+
+        func update(_ a: inout Accumulator) {
+            a.events += 1
+            if source != 0 { a.sources.insert(source) }
+            a.first = Swift.min(a.first, time)
+            a.last = Swift.max(a.last, time)
+        }
+    }
+
+    /// Distinct sources over all families.
+    public var distinctSources: Int { allSources.count }
+
+    /// The families, by name.
+    public var families: [Family] {
+        accumulators.sorted { $0.key < $1.key }.map {
+            Family(family: $0.key, events: $0.value.events, distinctSources: $0.value.sources.count,
+                   firstSeenNanoseconds: $0.value.first, lastSeenNanoseconds: $0.value.last)
+        }
+    }
+
+    /// A plain-text table: one row per family and a row `all`, text left-aligned and numbers
+    /// right-aligned, columns two spaces apart, each line ending in `\n`.
+    public func table() -> String {
+        var rows: [[String]] = [["family", "events", "sources", "first seen", "last seen"]]
+        for f in families {
+            rows.append([f.family, String(f.events), String(f.distinctSources),
+                         OutputText.iso8601(nanoseconds: f.firstSeenNanoseconds), OutputText.iso8601(nanoseconds: f.lastSeenNanoseconds)])
+        }
+        let list = families
+        if let first = list.map(\.firstSeenNanoseconds).min(), let last = list.map(\.lastSeenNanoseconds).max() {
+            rows.append(["all", String(totalEvents), String(distinctSources),
+                         OutputText.iso8601(nanoseconds: first), OutputText.iso8601(nanoseconds: last)])
+        } else {
+            rows.append(["all", "0", "0", "-", "-"])
+        }
+        let rightAligned = [false, true, true, false, false]
+        var widths = [Int](repeating: 0, count: 5)
+        for row in rows { for (c, cell) in row.enumerated() { widths[c] = Swift.max(widths[c], cell.count) } }
+        var text = ""
+        for row in rows {
+            var line = ""
+            for (c, cell) in row.enumerated() {
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                if c > 0 { line += "  " }
+                line += rightAligned[c] ? pad + cell : cell + (c == row.count - 1 ? "" : pad)
+            }
+            text += line + "\n"
+        }
+        return text
+    }
+
+    /// CSV: `family,events,distinct_sources,first_seen,last_seen`, one row per family.
+    public func csv() -> String {
+        var text = "family,events,distinct_sources,first_seen,last_seen\n"
+        for f in families {
+            text += "\(CSV.field(f.family)),\(f.events),\(f.distinctSources),"
+                + "\(OutputText.iso8601(nanoseconds: f.firstSeenNanoseconds)),\(OutputText.iso8601(nanoseconds: f.lastSeenNanoseconds))\n"
+        }
+        return text
+    }
+
+    /// JSON, `wormwatch.scan-summary/1`: totals and one object per family.
+    public func json() -> String {
+        var out: [UInt8] = []
+        out += Array("{\n  \"format\": \"\(Self.format)\",\n  \"total_events\": \(totalEvents),\n  \"distinct_sources\": \(distinctSources),\n  \"families\": [".utf8)
+        for (i, f) in families.enumerated() {
+            out += Array((i == 0 ? "\n" : ",\n").utf8)
+            out += Array("    {\"family\": ".utf8)
+            JSONEscaping.append(f.family, to: &out)
+            out += Array(", \"events\": \(f.events), \"distinct_sources\": \(f.distinctSources), \"first_seen\": \"".utf8)
+            OutputText.append(nanoseconds: f.firstSeenNanoseconds, to: &out)
+            out += Array("\", \"last_seen\": \"".utf8)
+            OutputText.append(nanoseconds: f.lastSeenNanoseconds, to: &out)
+            out += Array("\"}".utf8)
+        }
+        out += Array((accumulators.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8)
+        return String(decoding: out, as: UTF8.self)
+    }
+}
