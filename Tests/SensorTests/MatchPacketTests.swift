@@ -131,17 +131,44 @@ struct MatchPacketTests {
             _ = S.packet(&m, .tcpPacket, source: 1_000_000 + UInt32(k), destination: 7, port: 80, seconds: Double(k))
         }
         #expect(m.scans[0].trackedPairs <= 601)
-        #expect(m.scans[0].liveNodes == m.scans[0].trackedPairs)
+        #expect(m.scans[0].poolEntries <= 1202)
         var limited = S.matcher(limits: Matcher.Limits(maximumTrackedPairs: 10, maximumTrackedDestinations: 15))
         for k in 0..<20 {
             _ = S.packet(&limited, .tcpPacket, source: UInt32(k + 1), destination: 7, port: 80, seconds: 0)
         }
         #expect(limited.scans[0].trackedPairs == 10)
         #expect(limited.statistics.untrackedProbes == 10)
-        // Entries: 10 held; 5 more for source 1, then the limit.
+        // Source 1's region grows from 1 to 2 entries (12 in the pool); 4 would pass 15.
         #expect(Self.scan(&limited, count: 10, source: 1) { _ in 1 }.isEmpty)
-        #expect(limited.scans[0].liveNodes == 15)
-        #expect(limited.statistics.untrackedProbes == 15)
+        #expect(limited.scans[0].poolEntries == 12)
+        #expect(limited.statistics.untrackedProbes == 19)
+    }
+
+    @Test("regions grow and are reused: a scanner's entries move as its region doubles")
+    func regions() {
+        let rules = RuleSet(rules: [Rule(id: "s", family: "address-scan", description: "",
+                                         condition: .addressScan(.init(transport: .tcp, distinctDestinations: 40, windowSeconds: 300)))])
+        var m = S.matcher(rules)
+        // Five scanners interleaved: 39 destinations each, then the 40th.
+        for k in 0..<39 {
+            for s in 0..<5 {
+                #expect(S.packet(&m, .tcpPacket, source: 100 + UInt32(s), destination: 1000 + UInt32(k), port: 80, seconds: Double(k)).isEmpty)
+            }
+        }
+        // Repeats refresh, and do not count.
+        for s in 0..<5 {
+            #expect(S.packet(&m, .tcpPacket, source: 100 + UInt32(s), destination: 1000, port: 80, seconds: 50).isEmpty)
+        }
+        for s in 0..<5 {
+            #expect(S.packet(&m, .tcpPacket, source: 100 + UInt32(s), destination: 2000, port: 80, seconds: 51).count == 1)
+        }
+        #expect(m.scans[0].trackedPairs == 0)
+        // New pairs reuse the freed regions: the pool does not grow.
+        let pool = m.scans[0].poolEntries
+        for k in 0..<39 {
+            _ = S.packet(&m, .tcpPacket, source: 200, destination: 1000 + UInt32(k), port: 80, seconds: 60 + Double(k))
+        }
+        #expect(m.scans[0].poolEntries == pool)
     }
 
     @Test("HTTP requests and packets of unknown inputs still give events")

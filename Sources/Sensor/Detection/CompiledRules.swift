@@ -1,44 +1,57 @@
 /// A rule set turned into flat tables for the matcher's hot path: no arrays of arrays, no
-/// strings, no existentials; everything the per-request loop reads is in a few unsafe buffers
-/// allocated once.
+/// strings, no existentials, no reference counting; everything the per-request loop reads is
+/// in a few unsafe buffers allocated once and owned by a ``CompiledRulesStorage``.
 ///
 /// ## The prefilter
 ///
-/// One pass over the target ORs together a class word per byte (``classes``): bits for `%`,
-/// `\`, bytes ≥ 0x80, `?` and `.`, and one *anchor* bit for the rarest byte of every string a
-/// rule looks for (both cases of a letter). A target with no `%`, `\` or byte ≥ 0x80 decodes to
-/// itself but for case, so it is matched as it is, with case folded in the comparisons. Anything
-/// else goes through ``URIDecoder`` first. A `contains` condition is searched only if the text
-/// holds the anchor byte of one of its strings: a string cannot occur in a text that lacks one
-/// of its bytes, so this skips work without ever skipping a match.
+/// ``PathScan`` looks at the target 16 bytes at a time for the end of the path (the first
+/// `?`), for `%`, `\` and bytes ≥ 0x80, and for `..`. A path with none of the first three
+/// decodes to itself but for case, so it is matched as it is, with case folded in the
+/// comparisons; any other path goes through ``URIDecoder`` first, so an encoding cannot hide a
+/// probe. Each rule then has cheap *gates* that most requests fail: the query's length, the
+/// last byte of the path for `path_suffix` rules, and the path-only evasions (`traversal`,
+/// `backslash`; a path without `..` has no traversal).
+///
+/// A `contains` condition is searched only if the text holds the *anchor* byte of one of its
+/// strings: the byte of the string rarest in URLs. The text's anchor bits are gathered in one
+/// pass (``classes``, both cases of a letter), made only when a rule first needs them. A string
+/// cannot occur in a text that lacks one of its bytes, so this skips work without ever skipping
+/// a match.
+///
+/// The query is decoded only when a rule needs it (`decoded_contains`, or an evasion other
+/// than `traversal` and `backslash`): Code Red's long query of `%u` escapes is never decoded,
+/// because its rule looks only at the decoded path and the raw query.
 @usableFromInline
-final class CompiledRules {
-    // Class bits of a byte.
-    @usableFromInline static let percent: UInt32 = 1 << 0
-    @usableFromInline static let backslash: UInt32 = 1 << 1
-    @usableFromInline static let high: UInt32 = 1 << 2
-    @usableFromInline static let question: UInt32 = 1 << 3
-    @usableFromInline static let dot: UInt32 = 1 << 4
-    /// The bits that send a target through the decoder.
-    @usableFromInline static let needsDecoding: UInt32 = percent | backslash | high
-    static let firstAnchorBit = 5
+struct CompiledRules {
+    /// Evasions that are properties of the path; the others can come from the query too.
+    @usableFromInline static let pathEvasions: UInt8 = URIEvasions([.traversal, .backslash]).rawValue
+    @usableFromInline static let queryEvasions: URIEvasions = [.doubleEncoding, .overlongUTF8, .percentU]
 
     /// One HTTP rule. Pattern lists are ranges of ``patterns``.
     @usableFromInline
     struct HTTPRule {
-        @usableFromInline var rule: Int
+        // The gates, checked first.
         /// The raw query must exist and be at least this long (0: no query condition).
-        @usableFromInline var minimumQuery: Int
-        @usableFromInline var evasions: UInt8
-        @usableFromInline var suffixes: Range<Int>
-        @usableFromInline var contains: Range<Int>
-        @usableFromInline var decodedContains: Range<Int>
+        @usableFromInline var minimumQuery: Int32
+        /// Required evasions that are properties of the path.
+        @usableFromInline var pathEvasions: UInt8
+        /// Whether the rule needs the decoded query (``decodedContains``, or evasions that can
+        /// come from the query).
+        @usableFromInline var needsWhole: Bool
+        /// Bit `b & 63` for the folded last byte `b` of each suffix; 0: no suffix condition.
+        @usableFromInline var lastBytes: UInt64
         /// OR of the anchor bits of ``contains`` (0 if none) and of ``decodedContains``.
         @usableFromInline var containsAnchors: UInt32
         @usableFromInline var decodedAnchors: UInt32
+        // The rest.
+        @usableFromInline var evasions: UInt8
         @usableFromInline var fillerByte: UInt8
         /// 0: no filler condition.
-        @usableFromInline var fillerRun: Int
+        @usableFromInline var fillerRun: Int32
+        @usableFromInline var rule: Int
+        @usableFromInline var suffixes: Range<Int>
+        @usableFromInline var contains: Range<Int>
+        @usableFromInline var decodedContains: Range<Int>
     }
 
     /// A lower-case string to look for: a range of ``bytes``.
@@ -59,34 +72,27 @@ final class CompiledRules {
         @usableFromInline var prefix: Pattern
     }
 
+    /// Anchor bits of each byte.
     @usableFromInline let classes: UnsafeMutablePointer<UInt32>
     @usableFromInline let httpRules: UnsafeMutableBufferPointer<HTTPRule>
     @usableFromInline let packetRules: UnsafeMutableBufferPointer<PacketRule>
     @usableFromInline let patterns: UnsafeMutableBufferPointer<Pattern>
     @usableFromInline let bytes: UnsafeMutableBufferPointer<UInt8>
-    /// Whether some HTTP rule asks for `traversal` (so the fast path must look for `..`).
-    @usableFromInline let wantsTraversal: Bool
 
     init(_ set: RuleSet) {
         var classes = [UInt32](repeating: 0, count: 256)
-        classes[Int(UInt8(ascii: "%"))] |= Self.percent
-        classes[Int(UInt8(ascii: "\\"))] |= Self.backslash
-        for b in 0x80..<256 { classes[b] |= Self.high }
-        classes[Int(UInt8(ascii: "?"))] |= Self.question
-        classes[Int(UInt8(ascii: "."))] |= Self.dot
 
         var http: [HTTPRule] = []
         var packets: [PacketRule] = []
         var patterns: [Pattern] = []
         var bytes: [UInt8] = []
         var anchorBits: [UInt8: UInt32] = [:]
-        var wantsTraversal = false
 
         func anchorBit(_ pattern: [UInt8]) -> UInt32 {
             // The byte least common in URLs; ties go to the first.
             guard let anchor = pattern.max(by: { Self.rarity($0) < Self.rarity($1) }) else { return 0 }
             if let bit = anchorBits[anchor] { return bit }
-            let bit = UInt32(1) << UInt32(Self.firstAnchorBit + anchorBits.count % (32 - Self.firstAnchorBit))
+            let bit = UInt32(1) << UInt32(anchorBits.count % 32)
             anchorBits[anchor] = bit
             classes[Int(anchor)] |= bit
             if anchor &- UInt8(ascii: "a") < 26 { classes[Int(anchor - 32)] |= bit }
@@ -113,14 +119,24 @@ final class CompiledRules {
                 // An empty string is in every text: drop the anchor test for such a list.
                 let anyEmptyContains = c.pathContains.contains(where: \.isEmpty)
                 let anyEmptyDecoded = c.decodedContains.contains(where: \.isEmpty)
+                var lastBytes: UInt64 = 0
+                for suffix in c.pathSuffix {
+                    // An empty suffix ends every path: no gate.
+                    guard let last = suffix.utf8.last else {
+                        lastBytes = 0
+                        break
+                    }
+                    lastBytes |= 1 << UInt64(Self.fold(last) & 63)
+                }
                 let filler = c.queryFiller.map { Swift.max(1, $0.minimumRun) } ?? 0
                 let minimumQuery = Swift.max(filler, c.queryMinimumLength ?? 0)
-                wantsTraversal = wantsTraversal || c.evasions.contains(.traversal)
                 http.append(HTTPRule(
-                    rule: index, minimumQuery: minimumQuery, evasions: c.evasions.rawValue,
-                    suffixes: suffixes, contains: contains, decodedContains: decoded,
+                    minimumQuery: Int32(clamping: minimumQuery), pathEvasions: c.evasions.rawValue & Self.pathEvasions,
+                    needsWhole: !c.decodedContains.isEmpty || !c.evasions.isDisjoint(with: Self.queryEvasions),
+                    lastBytes: lastBytes,
                     containsAnchors: anyEmptyContains ? 0 : containsAnchors, decodedAnchors: anyEmptyDecoded ? 0 : decodedAnchors,
-                    fillerByte: c.queryFiller?.byte ?? 0, fillerRun: filler))
+                    evasions: c.evasions.rawValue, fillerByte: c.queryFiller?.byte ?? 0, fillerRun: Int32(clamping: filler),
+                    rule: index, suffixes: suffixes, contains: contains, decodedContains: decoded))
             case .packet(let c):
                 let prefix = Pattern(start: bytes.count, count: c.payloadPrefix.count)
                 bytes += c.payloadPrefix
@@ -142,10 +158,10 @@ final class CompiledRules {
         _ = self.patterns.initialize(from: patterns)
         self.bytes = .allocate(capacity: bytes.count)
         _ = self.bytes.initialize(from: bytes)
-        self.wantsTraversal = wantsTraversal
     }
 
-    deinit {
+    /// Frees the tables (by ``CompiledRulesStorage``, when the last matcher using them goes).
+    func deallocate() {
         classes.deallocate()
         httpRules.deallocate()
         packetRules.deallocate()
@@ -167,41 +183,64 @@ final class CompiledRules {
 
     // MARK: Matching
 
-    /// The class bits of every byte of `text`, and of every pair of neighbours (`..` sets
-    /// ``dot`` in the second result).
+    /// The anchor bits of every byte of `text`.
     @inlinable
-    func classify(_ text: UnsafeRawBufferPointer) -> (mask: UInt32, pairs: UInt32) {
-        var mask: UInt32 = 0, pairs: UInt32 = 0, previous: UInt32 = 0
-        for b in text {
-            let c = classes[Int(b)]
-            mask |= c
-            pairs |= previous & c
-            previous = c
-        }
-        return (mask, pairs)
+    func classify(_ text: UnsafeRawBufferPointer) -> UInt32 {
+        var mask: UInt32 = 0
+        for b in text { mask |= classes[Int(b)] }
+        return mask
     }
 
-    /// The index in ``httpRules`` of the first rule that matches, or -1.
-    ///
-    /// `path` and `whole` are the (decoded or plain) path and target, compared with case
-    /// folded; `mask` their classes; `query` the raw query (nil without a `?`).
+    /// The index in ``httpRules`` of the first rule from `start` on that matches; -1 if none;
+    /// `-2 - k` if rule `k` needs the whole decoded target and `view.whole` is nil.
     @inlinable
-    func firstHTTPMatch(
-        mask: UInt32, evasions: URIEvasions, path: UnsafeRawBufferPointer, whole: UnsafeRawBufferPointer,
-        query: UnsafeRawBufferPointer?
-    ) -> Int {
-        let queryCount = query?.count ?? -1
-        for i in httpRules.indices {
-            let r = httpRules[i]
-            if r.minimumQuery > 0 && queryCount < r.minimumQuery { continue }
-            if r.evasions & ~evasions.rawValue != 0 { continue }
-            if r.containsAnchors != 0 && mask & r.containsAnchors == 0 { continue }
-            if r.decodedAnchors != 0 && mask & r.decodedAnchors == 0 { continue }
-            if !r.suffixes.isEmpty && !anyPattern(r.suffixes, path, Self.endsWith) { continue }
-            if !r.contains.isEmpty && !anyPattern(r.contains, path, Self.contains) { continue }
-            if !r.decodedContains.isEmpty && !anyPattern(r.decodedContains, whole, Self.contains) { continue }
-            if r.fillerRun > 0, let query, !Self.hasRun(query, of: r.fillerByte, atLeast: r.fillerRun) { continue }
-            return i
+    func firstHTTPMatch(from start: Int, _ view: inout HTTPView) -> Int {
+        let queryCount = view.query.map { $0.count } ?? -1
+        let lastBit: UInt64 = 1 << UInt64(view.lastByte & 63)
+        guard let rules = httpRules.baseAddress else { return -1 }
+        var i = start
+        while i < httpRules.count {
+            // Fields are read one by one through the pointer: most rules fail a gate, and a
+            // copy of the whole rule would load all of it.
+            let r = rules + i
+            i += 1
+            // The gates.
+            if r.pointee.minimumQuery > 0 && queryCount < Int(r.pointee.minimumQuery) { continue }
+            if r.pointee.lastBytes != 0 && r.pointee.lastBytes & lastBit == 0 { continue }
+            if r.pointee.pathEvasions != 0 {
+                if !view.traversalKnown {
+                    view.traversalKnown = true
+                    if view.mayHaveTraversal && URIDecoder.hasTraversal(view.path) { view.evasions.insert(.traversal) }
+                }
+                if r.pointee.pathEvasions & ~view.evasions.rawValue != 0 { continue }
+            }
+            if r.pointee.containsAnchors != 0 {
+                if !view.maskKnown {
+                    view.mask = classify(view.whole ?? view.path)
+                    view.maskKnown = true
+                }
+                if view.mask & r.pointee.containsAnchors == 0 { continue }
+            }
+            if !r.pointee.suffixes.isEmpty && !anyPattern(r.pointee.suffixes, view.path, Self.endsWith) { continue }
+            // The rest.
+            guard let whole = view.whole else {
+                if r.pointee.needsWhole { return -1 - i }
+                if !r.pointee.contains.isEmpty && !anyPattern(r.pointee.contains, view.path, Self.contains) { continue }
+                if r.pointee.fillerRun > 0, let query = view.query, !Self.hasRun(query, of: r.pointee.fillerByte, atLeast: Int(r.pointee.fillerRun)) { continue }
+                return i - 1
+            }
+            if r.pointee.evasions & ~view.evasions.rawValue != 0 { continue }
+            if r.pointee.decodedAnchors != 0 {
+                if !view.maskKnown {
+                    view.mask = classify(whole)
+                    view.maskKnown = true
+                }
+                if view.mask & r.pointee.decodedAnchors == 0 { continue }
+            }
+            if !r.pointee.contains.isEmpty && !anyPattern(r.pointee.contains, view.path, Self.contains) { continue }
+            if !r.pointee.decodedContains.isEmpty && !anyPattern(r.pointee.decodedContains, whole, Self.contains) { continue }
+            if r.pointee.fillerRun > 0, let query = view.query, !Self.hasRun(query, of: r.pointee.fillerByte, atLeast: Int(r.pointee.fillerRun)) { continue }
+            return i - 1
         }
         return -1
     }
@@ -253,16 +292,20 @@ final class CompiledRules {
     }
 
     /// Whether `text` holds `run` or more of `byte` in a row (exact bytes).
+    ///
+    /// Each window of `run` bytes is checked from its end backwards; a byte that is not
+    /// `byte` rules out every run through it, so the next window starts after it. Without the
+    /// filler this reads one byte in `run`; each byte is read at most twice.
     @inlinable
     static func hasRun(_ text: UnsafeRawBufferPointer, of byte: UInt8, atLeast run: Int) -> Bool {
-        var count = 0
-        for b in text {
-            if b == byte {
-                count += 1
-                if count >= run { return true }
-            } else {
-                count = 0
-            }
+        guard run > 0 else { return true }
+        let n = text.count
+        var start = 0
+        while start + run <= n {
+            var j = start + run - 1
+            while j >= start && text[j] == byte { j -= 1 }
+            if j < start { return true }
+            start = j + 1
         }
         return false
     }

@@ -43,6 +43,9 @@ public struct Matcher {
     public let rules: RuleSet
     /// The inputs ``Observation/input`` indexes.
     public let inputs: [InputDescriptor]
+    /// Per rule, what its events carry.
+    @usableFromInline let eventInfo: [(family: String, id: String, severity: Rule.Severity)]
+    @usableFromInline let storage: CompiledRulesStorage
     @usableFromInline let compiled: CompiledRules
     @usableFromInline var decoder = URIDecoder()
     @usableFromInline var scans: [AddressScanTracker]
@@ -53,7 +56,9 @@ public struct Matcher {
         try rules.validate()
         self.rules = rules
         self.inputs = inputs
-        compiled = CompiledRules(rules)
+        eventInfo = rules.rules.map { ($0.family, $0.id, $0.severity) }
+        storage = CompiledRulesStorage(rules)
+        compiled = storage.tables
         var scans: [AddressScanTracker] = []
         for (index, rule) in rules.rules.enumerated() {
             if case .addressScan(let c) = rule.condition {
@@ -92,35 +97,45 @@ public struct Matcher {
     @inlinable
     public mutating func httpMatch(_ target: UnsafeRawBufferPointer) -> Int {
         guard target.count > 0 else { return -1 }
-        let compiled = self.compiled
-        let (mask, pairs) = compiled.classify(target)
-        var question = target.count
-        if mask & CompiledRules.question != 0 {
-            for i in 0..<target.count where target[i] == UInt8(ascii: "?") {
-                question = i
-                break
+        let scan = PathScan.scan(target)
+        let query: UnsafeRawBufferPointer? = scan.end < target.count ? UnsafeRawBufferPointer(rebasing: target[(scan.end + 1)...]) : nil
+        var found: Int
+        if !scan.needsDecoding {
+            // The path decodes to itself but for case: match its raw bytes, folding as we compare.
+            var view = HTTPView(
+                path: UnsafeRawBufferPointer(rebasing: target[..<scan.end]), whole: query == nil ? target : nil, query: query,
+                evasions: [], traversalKnown: false, mayHaveTraversal: scan.dotDot)
+            found = compiled.firstHTTPMatch(from: 0, &view)
+            if found <= -2, let query {
+                if !PathScan.scan(query).needsDecoding && !query.contains(UInt8(ascii: "?")) {
+                    // The query decodes to itself too.
+                    view.whole = target
+                    view.maskKnown = false
+                    found = compiled.firstHTTPMatch(from: -2 - found, &view)
+                } else {
+                    found = matchDecoded(target, from: -2 - found, query: query, includingQuery: true)
+                }
             }
-        }
-        let query: UnsafeRawBufferPointer? = question < target.count
-            ? UnsafeRawBufferPointer(rebasing: target[(question + 1)...]) : nil
-        let found: Int
-        if mask & CompiledRules.needsDecoding == 0 {
-            // Decoding would only fold case: match the raw bytes, folding as we compare.
-            let path = UnsafeRawBufferPointer(rebasing: target[..<question])
-            var evasions: URIEvasions = []
-            if compiled.wantsTraversal && pairs & CompiledRules.dot != 0 && URIDecoder.hasTraversal(path) {
-                evasions.insert(.traversal)
-            }
-            found = compiled.firstHTTPMatch(mask: mask, evasions: evasions, path: path, whole: target, query: query)
         } else {
-            counters.decodedRequests += 1
-            found = decoder.decode(target) { decoded in
-                let (decodedMask, _) = compiled.classify(decoded.bytes)
-                return compiled.firstHTTPMatch(
-                    mask: decodedMask, evasions: decoded.evasions, path: decoded.path, whole: decoded.bytes, query: query)
+            found = matchDecoded(target, from: 0, query: query, includingQuery: query == nil)
+            if found <= -2 {
+                found = matchDecoded(target, from: -2 - found, query: query, includingQuery: true)
             }
         }
         return found < 0 ? -1 : compiled.httpRules[found].rule
+    }
+
+    /// Decodes the path (and the query if asked) and tries the rules from `start` on.
+    @inlinable
+    mutating func matchDecoded(_ target: UnsafeRawBufferPointer, from start: Int, query: UnsafeRawBufferPointer?, includingQuery: Bool) -> Int {
+        counters.decodedRequests += 1
+        let compiled = self.compiled
+        return decoder.decode(target, includingQuery: includingQuery) { decoded in
+            var view = HTTPView(
+                path: decoded.path, whole: includingQuery ? decoded.bytes : nil, query: query, evasions: decoded.evasions,
+                traversalKnown: true, mayHaveTraversal: true)
+            return compiled.firstHTTPMatch(from: start, &view)
+        }
     }
 
     @inlinable
@@ -158,11 +173,13 @@ public struct Matcher {
 
     mutating func event(_ index: Int, _ o: borrowing Observation, _ transport: TransportProtocol, evidence: String) -> SensorEvent {
         counters.events += 1
-        let rule = rules.rules[index]
-        let input = inputs.indices.contains(o.input) ? inputs[o.input] : InputDescriptor(name: "input \(o.input)", records: o.kind == .httpRequest ? .line : .packet)
+        let input = o.input
+        let known = input >= 0 && input < inputs.count
+        let unknownKind: RecordKind = o.kind == .httpRequest ? .line : .packet
         return SensorEvent(
             timeNanoseconds: o.timeNanoseconds, source: o.source, destination: o.destination, destinationPort: o.destinationPort,
-            transport: transport, family: rule.family, ruleID: rule.id, severity: rule.severity, evidence: evidence,
-            input: input.name, recordKind: input.records, record: o.record)
+            transport: transport, family: eventInfo[index].family, ruleID: eventInfo[index].id, severity: eventInfo[index].severity,
+            evidence: evidence, input: known ? inputs[input].name : "input \(input)",
+            recordKind: known ? inputs[input].records : unknownKind, record: o.record)
     }
 }

@@ -14,21 +14,29 @@ public enum EventNDJSON {
 
     /// Appends one line, ending in `\n`.
     public static func append(_ event: SensorEvent, to out: inout [UInt8]) {
-        out += Array("{\"format\":\"\(format)\",\"time\":\"".utf8)
+        out.append(contentsOf: #"{"format":"wormwatch.event/1","time":""#.utf8)
         OutputText.append(nanoseconds: event.timeNanoseconds, to: &out)
-        out += Array("\",\"source\":".utf8)
+        out.append(contentsOf: #"","source":"#.utf8)
         appendAddress(event.source, to: &out)
-        out += Array(",\"destination\":".utf8)
+        out.append(contentsOf: #","destination":"#.utf8)
         appendAddress(event.destination, to: &out)
-        out += Array(",\"destination_port\":\(event.destinationPort),\"protocol\":\"\(event.transport.rawValue)\",\"family\":".utf8)
+        out.append(contentsOf: #","destination_port":"#.utf8)
+        OutputText.appendInteger(Int(event.destinationPort), to: &out)
+        out.append(contentsOf: #","protocol":""#.utf8)
+        out.append(contentsOf: event.transport.rawValue.utf8)
+        out.append(contentsOf: #"","family":"#.utf8)
         JSONEscaping.append(event.family, to: &out)
-        out += Array(",\"rule\":".utf8)
+        out.append(contentsOf: #","rule":"#.utf8)
         JSONEscaping.append(event.ruleID, to: &out)
-        out += Array(",\"severity\":\"\(event.severity.rawValue)\",\"evidence\":".utf8)
+        out.append(contentsOf: #","severity":""#.utf8)
+        out.append(contentsOf: event.severity.rawValue.utf8)
+        out.append(contentsOf: #"","evidence":"#.utf8)
         JSONEscaping.append(event.evidence, to: &out)
-        out += Array(",\"input\":".utf8)
+        out.append(contentsOf: #","input":"#.utf8)
         JSONEscaping.append(event.input, to: &out)
-        out += Array(",\"\(event.recordKind.rawValue)\":\(event.record)}\n".utf8)
+        out.append(contentsOf: event.recordKind == .line ? #","line":"#.utf8 : #","packet":"#.utf8)
+        OutputText.appendInteger(event.record, to: &out)
+        out.append(contentsOf: "}\n".utf8)
     }
 
     /// One line, ending in `\n`.
@@ -40,7 +48,7 @@ public enum EventNDJSON {
 
     static func appendAddress(_ value: UInt32, to out: inout [UInt8]) {
         guard value != 0 else {
-            out += Array("null".utf8)
+            out.append(contentsOf: "null".utf8)
             return
         }
         out.append(UInt8(ascii: "\""))

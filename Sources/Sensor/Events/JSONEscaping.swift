@@ -17,37 +17,49 @@ public enum JSONEscaping {
         out.append(UInt8(ascii: "\""))
         let n = bytes.count
         var i = 0
+        var plain = 0  // start of the run of bytes copied as they are
+        @inline(__always) func flush(_ end: Int) {
+            if end > plain { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[plain..<end])) }
+        }
         while i < n {
             let b = bytes[i]
-            if b < 0x80 {
-                switch b {
-                case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-                case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-                case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-                case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-                case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-                case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
-                case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
-                case 0..<0x20, 0x7F: appendUnicodeEscape(UInt16(b), to: &out)
-                default: out.append(b)
+            if b >= 0x20 && b < 0x7F && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
+                i += 1
+                continue
+            }
+            if b >= 0x80 {
+                let length = sequenceLength(bytes, i)
+                // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+                let lineSeparator = length == 3 && b == 0xE2 && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9)
+                if length > 0 && !lineSeparator {
+                    i += length
+                    continue
                 }
-                i += 1
+                flush(i)
+                if lineSeparator {
+                    appendUnicodeEscape(bytes[i + 2] == 0xA8 ? 0x2028 : 0x2029, to: &out)
+                    i += 3
+                } else {
+                    out.append(contentsOf: "\u{FFFD}".utf8)
+                    i += 1
+                }
+                plain = i
                 continue
             }
-            let length = sequenceLength(bytes, i)
-            if length == 0 {
-                out += [0xEF, 0xBF, 0xBD]
-                i += 1
-                continue
+            flush(i)
+            switch b {
+            case 0x0A: appendEscape(UInt8(ascii: "n"), to: &out)
+            case 0x0D: appendEscape(UInt8(ascii: "r"), to: &out)
+            case 0x09: appendEscape(UInt8(ascii: "t"), to: &out)
+            case 0x08: appendEscape(UInt8(ascii: "b"), to: &out)
+            case 0x0C: appendEscape(UInt8(ascii: "f"), to: &out)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): appendEscape(b, to: &out)
+            default: appendUnicodeEscape(UInt16(b), to: &out)
             }
-            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
-            if length == 3 && b == 0xE2 && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9) {
-                appendUnicodeEscape(bytes[i + 2] == 0xA8 ? 0x2028 : 0x2029, to: &out)
-            } else {
-                for k in 0..<length { out.append(bytes[i + k]) }
-            }
-            i += length
+            i += 1
+            plain = i
         }
+        flush(n)
         out.append(UInt8(ascii: "\""))
     }
 
@@ -70,10 +82,16 @@ public enum JSONEscaping {
     }
 
     static func appendUnicodeEscape(_ value: UInt16, to out: inout [UInt8]) {
-        out += [UInt8(ascii: "\\"), UInt8(ascii: "u")]
+        appendEscape(UInt8(ascii: "u"), to: &out)
         for shift in stride(from: 12, through: 0, by: -4) {
             out.append(hex(UInt8(truncatingIfNeeded: value >> UInt16(shift)) & 15))
         }
+    }
+
+    @inline(__always)
+    static func appendEscape(_ letter: UInt8, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\\"))
+        out.append(letter)
     }
 
     static func hex(_ v: UInt8) -> UInt8 { v < 10 ? UInt8(ascii: "0") + v : UInt8(ascii: "a") + v - 10 }

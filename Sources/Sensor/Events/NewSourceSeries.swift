@@ -21,18 +21,36 @@ public struct NewSourceSeries: Sendable {
         public var cumulativeSources: Int
     }
 
-    /// Family → source → earliest minute (minutes since the epoch).
-    var firstMinutes: [String: [UInt32: Int32]] = [:]
+    /// Family name → index in ``firstMinutes``.
+    var indices: [String: Int] = [:]
+    var names: [String] = []
+    /// Per family: source → earliest minute (minutes since the epoch).
+    var firstMinutes: [[UInt32: Int32]] = []
+    var lastFamily = ""
+    var lastIndex = -1
 
     public init() {}
 
     /// Counts one event.
     public mutating func add(_ event: SensorEvent) {
         guard event.source != 0 else { return }
+        let k: Int
+        if lastIndex >= 0 && event.family == lastFamily {
+            k = lastIndex
+        } else if let known = indices[event.family] {
+            k = known
+        } else {
+            k = firstMinutes.count
+            indices[event.family] = k
+            names.append(event.family)
+            firstMinutes.append([:])
+        }
+        lastFamily = event.family
+        lastIndex = k
         let (seconds, _) = OutputText.floorDivide(event.timeNanoseconds, 1_000_000_000)
         let minute = Int32(clamping: OutputText.floorDivide(seconds, 60).0)
         let source = event.source
-        update(&firstMinutes[event.family, default: [:]])
+        update(&firstMinutes[k])
 
         func update(_ sources: inout [UInt32: Int32]) {
             if let known = sources[source], known <= minute { return }
@@ -43,7 +61,7 @@ public struct NewSourceSeries: Sendable {
     /// The rows (see the type's description).
     public var rows: [Row] {
         var rows: [Row] = []
-        for (family, sources) in firstMinutes {
+        for (family, sources) in zip(names, firstMinutes) {
             var counts: [Int32: Int] = [:]
             for minute in sources.values { counts[minute, default: 0] += 1 }
             guard let first = counts.keys.min(), let last = counts.keys.max() else { continue }

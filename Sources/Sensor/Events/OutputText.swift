@@ -18,29 +18,44 @@ public enum OutputText {
     static func append(seconds: Int64, fractionNanoseconds fraction: Int64, to out: inout [UInt8]) {
         let (days, secondOfDay) = floorDivide(seconds, 86_400)
         let (year, month, day) = civil(days)
-        if year < 0 { out.append(UInt8(ascii: "-")) }
-        appendDigits(Swift.abs(year), minimumWidth: 4, to: &out)
-        out.append(UInt8(ascii: "-"))
-        appendDigits(month, minimumWidth: 2, to: &out)
-        out.append(UInt8(ascii: "-"))
-        appendDigits(day, minimumWidth: 2, to: &out)
-        out.append(UInt8(ascii: "T"))
-        appendDigits(Int64(secondOfDay / 3600), minimumWidth: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        appendDigits(Int64(secondOfDay / 60 % 60), minimumWidth: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        appendDigits(Int64(secondOfDay % 60), minimumWidth: 2, to: &out)
-        if fraction != 0 {
-            var digits = 9
-            var value = fraction
-            while digits > 3 && value % 1000 == 0 {
-                value /= 1000
-                digits -= 3
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
+            let p = buffer.baseAddress.unsafelyUnwrapped
+            var i = 0
+            if year < 0 {
+                p[i] = UInt8(ascii: "-")
+                i += 1
             }
-            out.append(UInt8(ascii: "."))
-            appendDigits(value, minimumWidth: digits, to: &out)
+            put(year.magnitude, width: 4, p, &i)
+            p[i] = UInt8(ascii: "-")
+            i += 1
+            put(UInt64(month), width: 2, p, &i)
+            p[i] = UInt8(ascii: "-")
+            i += 1
+            put(UInt64(day), width: 2, p, &i)
+            p[i] = UInt8(ascii: "T")
+            i += 1
+            put(UInt64(secondOfDay / 3600), width: 2, p, &i)
+            p[i] = UInt8(ascii: ":")
+            i += 1
+            put(UInt64(secondOfDay / 60 % 60), width: 2, p, &i)
+            p[i] = UInt8(ascii: ":")
+            i += 1
+            put(UInt64(secondOfDay % 60), width: 2, p, &i)
+            if fraction != 0 {
+                var digits = 9
+                var value = fraction
+                while digits > 3 && value % 1000 == 0 {
+                    value /= 1000
+                    digits -= 3
+                }
+                p[i] = UInt8(ascii: ".")
+                i += 1
+                put(value.magnitude, width: digits, p, &i)
+            }
+            p[i] = UInt8(ascii: "Z")
+            i += 1
+            out.append(contentsOf: UnsafeBufferPointer(start: p, count: i))
         }
-        out.append(UInt8(ascii: "Z"))
     }
 
     /// Dotted quad of an address in host byte order.
@@ -52,21 +67,52 @@ public enum OutputText {
 
     /// Appends ``address(_:)``.
     public static func append(address value: UInt32, to out: inout [UInt8]) {
-        for shift in [24, 16, 8, 0] as [UInt32] {
-            appendDigits(Int64(value >> shift & 0xFF), minimumWidth: 1, to: &out)
-            if shift > 0 { out.append(UInt8(ascii: ".")) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buffer in
+            let p = buffer.baseAddress.unsafelyUnwrapped
+            var i = 0
+            for shift in stride(from: 24, through: 0, by: -8) {
+                put(UInt64(value >> UInt32(shift) & 0xFF), width: 1, p, &i)
+                if shift > 0 {
+                    p[i] = UInt8(ascii: ".")
+                    i += 1
+                }
+            }
+            out.append(contentsOf: UnsafeBufferPointer(start: p, count: i))
         }
     }
 
-    static func appendDigits(_ value: Int64, minimumWidth: Int, to out: inout [UInt8]) {
-        var digits: [UInt8] = []
-        var v = value.magnitude
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(v % 10))
+    /// Appends a decimal integer.
+    static func appendInteger(_ value: Int, to out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            let p = buffer.baseAddress.unsafelyUnwrapped
+            var i = 0
+            if value < 0 {
+                p[i] = UInt8(ascii: "-")
+                i += 1
+            }
+            put(UInt64(value.magnitude), width: 1, p, &i)
+            out.append(contentsOf: UnsafeBufferPointer(start: p, count: i))
+        }
+    }
+
+    /// Writes the decimal digits of `value`, zero-padded to `width` (at most 20 digits), at `p + i`.
+    @inline(__always)
+    static func put(_ value: UInt64, width: Int, _ p: UnsafeMutablePointer<UInt8>, _ i: inout Int) {
+        var count = 1
+        var v = value
+        while v >= 10 {
             v /= 10
-        } while v > 0
-        for _ in digits.count..<Swift.max(minimumWidth, digits.count) { out.append(UInt8(ascii: "0")) }
-        out += digits.reversed()
+            count += 1
+        }
+        let n = Swift.max(count, width)
+        var k = i + n - 1
+        v = value
+        while k >= i {
+            p[k] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+            k -= 1
+        }
+        i += n
     }
 
     static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {

@@ -24,8 +24,14 @@ public struct Summary: Sendable {
         var last = Int64.min
     }
 
-    var accumulators: [String: Accumulator] = [:]
+    /// Family name → index in ``accumulators``.
+    var indices: [String: Int] = [:]
+    var names: [String] = []
+    var accumulators: [Accumulator] = []
     var allSources: Set<UInt32> = []
+    /// The last family seen, to skip hashing its name for runs of one family.
+    var lastFamily = ""
+    var lastIndex = -1
     /// Events added, in all.
     public private(set) var totalEvents = 0
 
@@ -34,16 +40,26 @@ public struct Summary: Sendable {
     /// Counts one event.
     public mutating func add(_ event: SensorEvent) {
         totalEvents += 1
+        let k: Int
+        if lastIndex >= 0 && event.family == lastFamily {
+            k = lastIndex
+        } else if let known = indices[event.family] {
+            k = known
+        } else {
+            k = accumulators.count
+            indices[event.family] = k
+            names.append(event.family)
+            accumulators.append(Accumulator())
+        }
+        lastFamily = event.family
+        lastIndex = k
         let time = event.timeNanoseconds
-        let source = event.source
-        update(&accumulators[event.family, default: Accumulator()])
-        if source != 0 { allSources.insert(source) }
-
-        func update(_ a: inout Accumulator) {
-            a.events += 1
-            if source != 0 { a.sources.insert(source) }
-            a.first = Swift.min(a.first, time)
-            a.last = Swift.max(a.last, time)
+        accumulators[k].events += 1
+        accumulators[k].first = Swift.min(accumulators[k].first, time)
+        accumulators[k].last = Swift.max(accumulators[k].last, time)
+        if event.source != 0 {
+            accumulators[k].sources.insert(event.source)
+            allSources.insert(event.source)
         }
     }
 
@@ -52,9 +68,9 @@ public struct Summary: Sendable {
 
     /// The families, by name.
     public var families: [Family] {
-        accumulators.sorted { $0.key < $1.key }.map {
-            Family(family: $0.key, events: $0.value.events, distinctSources: $0.value.sources.count,
-                   firstSeenNanoseconds: $0.value.first, lastSeenNanoseconds: $0.value.last)
+        zip(names, accumulators).sorted { $0.0 < $1.0 }.map {
+            Family(family: $0.0, events: $0.1.events, distinctSources: $0.1.sources.count,
+                   firstSeenNanoseconds: $0.1.first, lastSeenNanoseconds: $0.1.last)
         }
     }
 
@@ -113,7 +129,7 @@ public struct Summary: Sendable {
             OutputText.append(nanoseconds: f.lastSeenNanoseconds, to: &out)
             out += Array("\"}".utf8)
         }
-        out += Array((accumulators.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8)
+        out += Array((names.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8)
         return String(decoding: out, as: UTF8.self)
     }
 }

@@ -36,8 +36,9 @@ public struct URIDecoder {
     }
 
     /// Decodes `target` and calls `body` with the result, which is valid only during the call.
+    /// Without `includingQuery`, only the path is decoded and ``DecodedTarget/bytes`` is the path.
     @inlinable
-    public mutating func decode<R>(_ target: UnsafeRawBufferPointer, _ body: (DecodedTarget) -> R) -> R {
+    public mutating func decode<R>(_ target: UnsafeRawBufferPointer, includingQuery: Bool = true, _ body: (DecodedTarget) -> R) -> R {
         let n = target.count
         if output.count < n {
             output = [UInt8](repeating: 0, count: Swift.max(n, 2 * output.count))
@@ -59,7 +60,7 @@ public struct URIDecoder {
                 var evasions: URIEvasions = []
                 let pathLength = Self.decodeComponent(raw, question, into: o, scratch: t, &evasions)
                 var total = pathLength
-                if question < n {
+                if question < n && includingQuery {
                     o[total] = UInt8(ascii: "?")
                     total += 1
                     total += Self.decodeComponent(raw + question + 1, n - question - 1, into: o + total, scratch: t, &evasions)
@@ -71,7 +72,7 @@ public struct URIDecoder {
     }
 
     /// Decodes `target` into a new array (for tests and tools; the matcher uses
-    /// ``decode(_:_:)``, which does not allocate).
+    /// ``decode(_:includingQuery:_:)``, which does not allocate).
     public mutating func decoded(_ target: [UInt8]) -> (text: [UInt8], pathLength: Int, evasions: URIEvasions) {
         target.withUnsafeBytes { raw in
             decode(raw) { d in (Array(d.bytes), d.pathLength, d.evasions) }
@@ -87,12 +88,14 @@ public struct URIDecoder {
         _ source: UnsafePointer<UInt8>, _ count: Int, into destination: UnsafeMutablePointer<UInt8>,
         scratch: UnsafeMutablePointer<UInt8>, _ evasions: inout URIEvasions
     ) -> Int {
-        var length = round(source, count, into: destination, &evasions)
+        var firstPercent = -1
+        var length = round(source, count, into: destination, &evasions, &firstPercent)
         var current = destination, other = scratch
         var rounds = 1
-        while rounds < maximumRounds && containsEscape(current, length) {
+        while rounds < maximumRounds && firstPercent >= 0 && containsEscape(current + firstPercent, length - firstPercent) {
             evasions.insert(.doubleEncoding)
-            length = round(current, length, into: other, &evasions)
+            firstPercent = -1
+            length = round(current, length, into: other, &evasions, &firstPercent)
             swap(&current, &other)
             rounds += 1
         }
@@ -100,11 +103,12 @@ public struct URIDecoder {
         return length
     }
 
-    /// One round: percent-decoding, then overlong UTF-8 collapsed in place.
+    /// One round: percent-decoding, then overlong UTF-8 collapsed in place. `firstPercent` is
+    /// set to where the output's first `%` may be (-1 if it has none).
     @inlinable
     static func round(
         _ source: UnsafePointer<UInt8>, _ count: Int, into destination: UnsafeMutablePointer<UInt8>,
-        _ evasions: inout URIEvasions
+        _ evasions: inout URIEvasions, _ firstPercent: inout Int
     ) -> Int {
         var i = 0, o = 0
         var high = false
@@ -113,26 +117,39 @@ public struct URIDecoder {
             if c == UInt8(ascii: "%") {
                 if i + 2 < count, case let (h1, h2) = (hexValue(source[i + 1]), hexValue(source[i + 2])), h1 | h2 < 16 {
                     let b = h1 &<< 4 | h2
+                    if b == UInt8(ascii: "%") && firstPercent < 0 { firstPercent = o }
                     destination[o] = b
-                    high = high || b >= 0xC0
+                    high = high || Self.overlongLead(b)
                     o += 1
                     i += 3
                     continue
                 }
                 if i + 5 < count, source[i + 1] | 0x20 == UInt8(ascii: "u"), let code = hex4(source + i + 2) {
                     evasions.insert(.percentU)
-                    o += writeUnicode(code, destination + o)
-                    high = high || code >= 0x80
+                    // Never an overlong lead: a %u character is written in its shortest form.
+                    let written = writeUnicode(code, destination + o)
+                    if written == 1 && destination[o] == UInt8(ascii: "%") && firstPercent < 0 { firstPercent = o }
+                    o += written
                     i += 6
                     continue
                 }
             }
+            if c == UInt8(ascii: "%") && firstPercent < 0 { firstPercent = o }
             destination[o] = c
-            high = high || c >= 0xC0
+            high = high || Self.overlongLead(c)
             o += 1
             i += 1
         }
-        return high ? collapseOverlong(destination, o, &evasions) : o
+        guard high else { return o }
+        // Collapsing moves bytes and can make a `%` (C0 A5): look for escapes from the start.
+        firstPercent = 0
+        return collapseOverlong(destination, o, &evasions)
+    }
+
+    /// Whether `b` can start an overlong form (C0, C1, E0, F0).
+    @inlinable @inline(__always)
+    static func overlongLead(_ b: UInt8) -> Bool {
+        b & 0xFE == 0xC0 || b & 0xEF == 0xE0
     }
 
     /// Rewrites overlong UTF-8 forms of ASCII characters in place; returns the new length.
