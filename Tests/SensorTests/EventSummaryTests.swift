@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Sensor
 
-/// Summary and new-source series on a small case computed by hand.
+/// ScanSummary and new-source series on a small case computed by hand.
 @Suite("Event summary and source series")
 struct EventSummaryTests {
     static let a: UInt32 = 0x0101_0101, b: UInt32 = 0x0202_0202, c: UInt32 = 0x0303_0303, d: UInt32 = 0x0404_0404, e: UInt32 = 0x0505_0505
@@ -30,8 +30,8 @@ struct EventSummaryTests {
         event("slammer", e, at(10, 2, 10)),
     ]
 
-    static var summary: Summary {
-        var s = Summary()
+    static var summary: ScanSummary {
+        var s = ScanSummary()
         for e in events { s.add(e) }
         return s
     }
@@ -89,7 +89,7 @@ struct EventSummaryTests {
 
     @Test("an empty summary")
     func emptySummary() throws {
-        let s = Summary()
+        let s = ScanSummary()
         #expect(s.table() == "family  events  sources  first seen  last seen\nall          0        0  -           -\n")
         #expect(s.csv() == "family,events,distinct_sources,first_seen,last_seen\n")
         #expect(s.json() == "{\n  \"format\": \"wormwatch.scan-summary/1\",\n  \"total_events\": 0,\n  \"distinct_sources\": 0,\n  \"families\": []\n}\n")
@@ -124,7 +124,7 @@ struct EventSummaryTests {
 
     @Test("the order events arrive in does not change the outputs")
     func orderIndependent() {
-        var summary = Summary(), series = NewSourceSeries()
+        var summary = ScanSummary(), series = NewSourceSeries()
         for e in Self.events.reversed() {
             summary.add(e)
             series.add(e)
@@ -135,7 +135,7 @@ struct EventSummaryTests {
 
     @Test("family names with commas and quotes are quoted in CSV")
     func csvQuoting() {
-        var s = Summary()
+        var s = ScanSummary()
         s.add(Self.event("a,\"b\"", 1, 0))
         #expect(s.csv().split(separator: "\n")[1] == #""a,""b""",1,1,1970-01-01T00:00:00Z,1970-01-01T00:00:00Z"#)
     }

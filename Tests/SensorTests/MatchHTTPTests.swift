@@ -173,6 +173,27 @@ struct MatchHTTPTests {
         }
     }
 
+    @Test("the fuzz seed corpus: matcher and reference agree, and the worm seeds match their rules")
+    func fuzzSeeds() throws {
+        let folder = RuleFileTests.repositoryRoot + "/Fuzz/corpus/uri/"
+        let expected = [
+            "code-red-i": "code-red-i", "code-red-ii": "code-red-ii", "ida-overflow": "ida-overflow", "nimda-root-exe": "nimda-root-exe",
+            "nimda-cmd-exe": "nimda-cmd-exe", "nimda-5c": "nimda-traversal", "nimda-c11c": "nimda-unicode-traversal",
+            "nimda-c0af": "nimda-unicode-traversal", "nimda-c19c": "nimda-unicode-traversal", "nimda-3535c": "nimda-double-decode-traversal",
+            "nimda-35c": "nimda-double-decode-traversal", "nimda-255c": "nimda-double-decode-traversal",
+            "nimda-252f": "nimda-double-decode-traversal", "nimda-raw": "nimda-unicode-traversal", "percent-u": "nimda-traversal",
+            "overlong-3-4": "nimda-unicode-traversal", "backslash": "nimda-traversal",
+            "ordinary": "", "ordinary-query": "", "ordinary-encoded": "", "malformed": "", "slammer-like": "",
+        ]
+        var m = S.matcher()
+        for (name, rule) in expected {
+            let bytes = try #require(RuleFileTests.readFile(folder + name), "\(name)")
+            let found = bytes.withUnsafeBytes { m.httpMatch($0) }
+            #expect(found == S.referenceMatch(.default, bytes), "\(name)")
+            #expect((found < 0 ? "" : RuleSet.default.rules[found].id) == rule, "\(name)")
+        }
+    }
+
     @Test("the prefilter agrees with always-decoding on 10,000 random targets")
     func prefilterAgreesWithReference() {
         let pieces = [

@@ -4,7 +4,7 @@
 /// Families are listed by name. Distinct sources are counted exactly (a set of addresses per
 /// family, about 5–10 bytes per source); unknown sources (0) are not counted. The result does
 /// not depend on the order events arrive in.
-public struct Summary: Sendable {
+public struct ScanSummary: Sendable {
     /// The value of the JSON document's `format` key.
     public static let format = "wormwatch.scan-summary/1"
 
