@@ -6,6 +6,7 @@ public struct InputDescriptor: Sendable, Hashable {
     /// requests parsed out of a capture's TCP payloads carry packet numbers.
     public var records: RecordKind
 
+    /// An input named `name` whose records are `records`.
     public init(name: String, records: RecordKind) {
         self.name = name
         self.records = records

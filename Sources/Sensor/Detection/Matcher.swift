@@ -19,6 +19,7 @@ public struct Matcher {
         /// (destination, time) entries held at once; default 2^22. 16 bytes each.
         public var maximumTrackedDestinations: Int
 
+        /// Limits per address-scan rule; the defaults hold about 100 MiB at most.
         public init(maximumTrackedPairs: Int = 1 << 20, maximumTrackedDestinations: Int = 1 << 22) {
             self.maximumTrackedPairs = maximumTrackedPairs
             self.maximumTrackedDestinations = maximumTrackedDestinations

@@ -14,6 +14,7 @@ public struct NewSourceSeries: Sendable {
     public struct Row: Sendable, Hashable {
         /// The minute's start, in seconds since 1970-01-01T00:00:00Z.
         public var minuteStartSeconds: Int64
+        /// The family (a rule's `family`).
         public var family: String
         /// Sources whose first event in this family falls in this minute.
         public var newSources: Int
@@ -29,6 +30,7 @@ public struct NewSourceSeries: Sendable {
     var lastFamily = ""
     var lastIndex = -1
 
+    /// An empty series.
     public init() {}
 
     /// Counts one event.

@@ -10,10 +10,15 @@ public struct ScanSummary: Sendable {
 
     /// One family's totals.
     public struct Family: Sendable, Hashable {
+        /// The family (a rule's `family`).
         public var family: String
+        /// Events of the family.
         public var events: Int
+        /// Distinct known source addresses among them.
         public var distinctSources: Int
+        /// The earliest event's time, in nanoseconds since the epoch.
         public var firstSeenNanoseconds: Int64
+        /// The latest event's time, in nanoseconds since the epoch.
         public var lastSeenNanoseconds: Int64
     }
 
@@ -35,6 +40,7 @@ public struct ScanSummary: Sendable {
     /// Events added, in all.
     public private(set) var totalEvents = 0
 
+    /// An empty summary.
     public init() {}
 
     /// Counts one event.

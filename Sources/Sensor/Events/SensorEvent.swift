@@ -7,6 +7,7 @@ public struct SensorEvent: Sendable, Hashable {
     public var source: UInt32
     /// The receiver's IPv4 address in host byte order; 0 if unknown (Apache logs).
     public var destination: UInt32
+    /// The receiver's port (80 for logs that do not say).
     public var destinationPort: UInt16
     /// `tcp` for web requests and TCP rules, `udp` for UDP rules.
     public var transport: TransportProtocol
@@ -14,6 +15,7 @@ public struct SensorEvent: Sendable, Hashable {
     public var family: String
     /// The matching rule's id.
     public var ruleID: String
+    /// The matching rule's severity.
     public var severity: Rule.Severity
     /// A short description of what matched: for web requests the first 80 bytes of the raw
     /// target, escaped as Apache escapes log items (`\\` for a backslash, `\xHH` for bytes
@@ -26,6 +28,7 @@ public struct SensorEvent: Sendable, Hashable {
     /// The 1-based line or packet number in ``input``.
     public var record: Int
 
+    /// An event with every field given.
     public init(
         timeNanoseconds: Int64, source: UInt32, destination: UInt32, destinationPort: UInt16, transport: TransportProtocol,
         family: String, ruleID: String, severity: Rule.Severity, evidence: String, input: String, recordKind: RecordKind, record: Int

@@ -14,6 +14,7 @@ public struct AddressScanRuleCondition: Sendable, Hashable {
         case any
     }
 
+    /// Which packets count as probes: TCP segments or UDP datagrams.
     public var transport: TransportProtocol
     /// Which TCP segments count (ignored for UDP, where every datagram counts).
     public var flags: Flags
@@ -24,6 +25,7 @@ public struct AddressScanRuleCondition: Sendable, Hashable {
     /// The window, in seconds; > 0. A probe counts while it is less than this old.
     public var windowSeconds: Double
 
+    /// A condition; the defaults are Zeek's `Address_Scan` (25 addresses in 300 s, SYNs).
     public init(transport: TransportProtocol, flags: Flags = .syn, port: UInt16? = nil, distinctDestinations: Int = 25, windowSeconds: Double = 300) {
         self.transport = transport
         self.flags = flags

@@ -8,6 +8,7 @@ public struct DecodedTarget {
     public var evasions: URIEvasions
 
     @inlinable
+    /// A decoded target over `bytes`, whose first `pathLength` bytes are the path.
     public init(bytes: UnsafeRawBufferPointer, pathLength: Int, evasions: URIEvasions) {
         self.bytes = bytes
         self.pathLength = pathLength

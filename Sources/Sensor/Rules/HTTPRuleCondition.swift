@@ -12,6 +12,7 @@ public struct HTTPRuleCondition: Sendable, Hashable {
         /// How many in a row at least; ≥ 1.
         public var minimumRun: Int
 
+        /// A run of at least `minimumRun` copies of `byte`.
         public init(byte: UInt8, minimumRun: Int) {
             self.byte = byte
             self.minimumRun = minimumRun
@@ -31,6 +32,7 @@ public struct HTTPRuleCondition: Sendable, Hashable {
     /// All of these tricks were found while decoding. Empty: no condition.
     public var evasions: URIEvasions
 
+    /// A condition; everything left out is no condition.
     public init(
         pathSuffix: [String] = [], pathContains: [String] = [], decodedContains: [String] = [],
         queryFiller: QueryFiller? = nil, queryMinimumLength: Int? = nil, evasions: URIEvasions = []

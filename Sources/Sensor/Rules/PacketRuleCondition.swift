@@ -1,6 +1,7 @@
 /// The conditions of a `packet` rule, on one captured UDP datagram or TCP segment. Every
 /// condition that is set must hold.
 public struct PacketRuleCondition: Sendable, Hashable {
+    /// TCP segments or UDP datagrams.
     public var transport: TransportProtocol
     /// The destination port, or nil for any.
     public var destinationPort: UInt16?
@@ -11,6 +12,7 @@ public struct PacketRuleCondition: Sendable, Hashable {
     /// fewer bytes does not match. Empty: no condition.
     public var payloadPrefix: [UInt8]
 
+    /// A condition; everything left out matches any packet of the protocol.
     public init(transport: TransportProtocol, destinationPort: UInt16? = nil, payloadLength: Int? = nil, payloadPrefix: [UInt8] = []) {
         self.transport = transport
         self.destinationPort = destinationPort

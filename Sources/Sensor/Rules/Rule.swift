@@ -35,9 +35,12 @@ public struct Rule: Sendable, Hashable {
     public var family: String
     /// One line for people.
     public var description: String
+    /// How serious a match is (`medium` unless given).
     public var severity: Severity
+    /// What the rule looks at, and the conditions that must hold.
     public var condition: Condition
 
+    /// A rule with every field given.
     public init(id: String, family: String, description: String, severity: Severity = .medium, condition: Condition) {
         self.id = id
         self.family = family

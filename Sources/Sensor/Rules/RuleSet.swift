@@ -5,8 +5,10 @@
 /// specific rule (Code Red I's `.ida` with `N` filler) goes before a general one (any long
 /// `.ida` query).
 public struct RuleSet: Sendable, Hashable {
+    /// The rules, in the order they are tried.
     public var rules: [Rule]
 
+    /// A rule set of `rules`, not yet checked (see ``validate()``).
     public init(rules: [Rule]) {
         self.rules = rules
     }

@@ -5,8 +5,10 @@
 /// undoes each trick as IIS did and records that it was there, so rules can match on the trick
 /// itself (`evasion: [traversal, double-encoding]`).
 public struct URIEvasions: OptionSet, Sendable, Hashable, CustomStringConvertible {
+    /// One bit per evasion.
     public let rawValue: UInt8
 
+    /// The evasions whose bits are set in `rawValue`.
     @inlinable
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
