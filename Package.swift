@@ -39,7 +39,7 @@ let package = Package(
         // too: tests read captures of a whole simulated day.
         .target(
             name: "Sensor",
-            dependencies: ["Outbreak", "CZlib"],
+            dependencies: ["Outbreak", "CZlib", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         // The thin command line.

@@ -1,0 +1,141 @@
+/// Per-family totals of a stream of events: how many, from how many distinct sources, first
+/// and last seen. Written as a table, CSV or JSON (`wormwatch.scan-summary/1`).
+///
+/// Families are listed by name. Distinct sources are counted exactly (a set of addresses per
+/// family, about 5–10 bytes per source); unknown sources (0) are not counted. The result does
+/// not depend on the order events arrive in.
+public struct ScanSummary: Sendable {
+    /// The value of the JSON document's `format` key.
+    public static let format = "wormwatch.scan-summary/1"
+
+    /// One family's totals.
+    public struct Family: Sendable, Hashable {
+        /// The family (a rule's `family`).
+        public var family: String
+        /// Events of the family.
+        public var events: Int
+        /// Distinct known source addresses among them.
+        public var distinctSources: Int
+        /// The earliest event's time, in nanoseconds since the epoch.
+        public var firstSeenNanoseconds: Int64
+        /// The latest event's time, in nanoseconds since the epoch.
+        public var lastSeenNanoseconds: Int64
+    }
+
+    struct Accumulator: Sendable {
+        var events = 0
+        var sources: Set<UInt32> = []
+        var first = Int64.max
+        var last = Int64.min
+    }
+
+    /// Family name → index in ``accumulators``.
+    var indices: [String: Int] = [:]
+    var names: [String] = []
+    var accumulators: [Accumulator] = []
+    var allSources: Set<UInt32> = []
+    /// The last family seen, to skip hashing its name for runs of one family.
+    var lastFamily = ""
+    var lastIndex = -1
+    /// Events added, in all.
+    public private(set) var totalEvents = 0
+
+    /// An empty summary.
+    public init() {}
+
+    /// Counts one event.
+    public mutating func add(_ event: SensorEvent) {
+        totalEvents += 1
+        let k: Int
+        if lastIndex >= 0 && event.family == lastFamily {
+            k = lastIndex
+        } else if let known = indices[event.family] {
+            k = known
+        } else {
+            k = accumulators.count
+            indices[event.family] = k
+            names.append(event.family)
+            accumulators.append(Accumulator())
+        }
+        lastFamily = event.family
+        lastIndex = k
+        let time = event.timeNanoseconds
+        accumulators[k].events += 1
+        accumulators[k].first = Swift.min(accumulators[k].first, time)
+        accumulators[k].last = Swift.max(accumulators[k].last, time)
+        if event.source != 0 {
+            accumulators[k].sources.insert(event.source)
+            allSources.insert(event.source)
+        }
+    }
+
+    /// Distinct sources over all families.
+    public var distinctSources: Int { allSources.count }
+
+    /// The families, by name.
+    public var families: [Family] {
+        zip(names, accumulators).sorted { $0.0 < $1.0 }.map {
+            Family(family: $0.0, events: $0.1.events, distinctSources: $0.1.sources.count,
+                   firstSeenNanoseconds: $0.1.first, lastSeenNanoseconds: $0.1.last)
+        }
+    }
+
+    /// A plain-text table: one row per family and a row `all`, text left-aligned and numbers
+    /// right-aligned, columns two spaces apart, each line ending in `\n`.
+    public func table() -> String {
+        var rows: [[String]] = [["family", "events", "sources", "first seen", "last seen"]]
+        for f in families {
+            rows.append([f.family, String(f.events), String(f.distinctSources),
+                         OutputText.iso8601(nanoseconds: f.firstSeenNanoseconds), OutputText.iso8601(nanoseconds: f.lastSeenNanoseconds)])
+        }
+        let list = families
+        if let first = list.map(\.firstSeenNanoseconds).min(), let last = list.map(\.lastSeenNanoseconds).max() {
+            rows.append(["all", String(totalEvents), String(distinctSources),
+                         OutputText.iso8601(nanoseconds: first), OutputText.iso8601(nanoseconds: last)])
+        } else {
+            rows.append(["all", "0", "0", "-", "-"])
+        }
+        let rightAligned = [false, true, true, false, false]
+        var widths = [Int](repeating: 0, count: 5)
+        for row in rows { for (c, cell) in row.enumerated() { widths[c] = Swift.max(widths[c], cell.count) } }
+        var text = ""
+        for row in rows {
+            var line = ""
+            for (c, cell) in row.enumerated() {
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                if c > 0 { line += "  " }
+                line += rightAligned[c] ? pad + cell : cell + (c == row.count - 1 ? "" : pad)
+            }
+            text += line + "\n"
+        }
+        return text
+    }
+
+    /// CSV: `family,events,distinct_sources,first_seen,last_seen`, one row per family.
+    public func csv() -> String {
+        var text = "family,events,distinct_sources,first_seen,last_seen\n"
+        for f in families {
+            text += "\(CSV.field(f.family)),\(f.events),\(f.distinctSources),"
+                + "\(OutputText.iso8601(nanoseconds: f.firstSeenNanoseconds)),\(OutputText.iso8601(nanoseconds: f.lastSeenNanoseconds))\n"
+        }
+        return text
+    }
+
+    /// JSON, `wormwatch.scan-summary/1`: totals and one object per family.
+    public func json() -> String {
+        var out: [UInt8] = []
+        out += Array("{\n  \"format\": \"\(Self.format)\",\n  \"total_events\": \(totalEvents),\n  \"distinct_sources\": \(distinctSources),\n  \"families\": [".utf8)
+        for (i, f) in families.enumerated() {
+            out += Array((i == 0 ? "\n" : ",\n").utf8)
+            out += Array("    {\"family\": ".utf8)
+            JSONEscaping.append(f.family, to: &out)
+            out += Array(", \"events\": \(f.events), \"distinct_sources\": \(f.distinctSources), \"first_seen\": \"".utf8)
+            OutputText.append(nanoseconds: f.firstSeenNanoseconds, to: &out)
+            out += Array("\", \"last_seen\": \"".utf8)
+            OutputText.append(nanoseconds: f.lastSeenNanoseconds, to: &out)
+            out += Array("\"}".utf8)
+        }
+        out += Array((names.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8)
+        return String(decoding: out, as: UTF8.self)
+    }
+}
