@@ -15,8 +15,9 @@ struct WormWatch: ParsableCommand {
           wormwatch scenarios                           list the built-in scenarios
           wormwatch scenarios show codered-v2 > my.yaml start your own scenario
           wormwatch fit observed.csv --model logistic   fit a model to a time series
+          wormwatch scan access.log capture.pcap        find worm probes in logs and captures
         """,
-        subcommands: [Simulate.self, Scenarios.self, Fit.self, Validate.self, Sweep.self]
+        subcommands: [Simulate.self, Scenarios.self, Fit.self, Validate.self, Sweep.self, Scan.self]
     )
 
     /// Parses and runs, reporting every error as `wormwatch: error: <where>: <what>` on

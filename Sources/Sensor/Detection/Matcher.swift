@@ -43,7 +43,7 @@ public struct Matcher {
     /// The rules, as given.
     public let rules: RuleSet
     /// The inputs ``Observation/input`` indexes.
-    public let inputs: [InputDescriptor]
+    public private(set) var inputs: [InputDescriptor]
     /// Per rule, what its events carry.
     @usableFromInline let eventInfo: [(family: String, id: String, severity: Rule.Severity)]
     @usableFromInline let storage: CompiledRulesStorage
@@ -69,6 +69,13 @@ public struct Matcher {
             }
         }
         self.scans = scans
+    }
+
+    /// Says what input `index`'s records are once it has been opened and recognised
+    /// (a scan detects logs and captures as it reaches them).
+    public mutating func setRecords(_ records: RecordKind, ofInput index: Int) {
+        guard inputs.indices.contains(index) else { return }
+        inputs[index].records = records
     }
 
     /// The counters so far.

@@ -1,0 +1,91 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file followed like `tail -F`: at its end, waits for more to be written; when the file is
+/// replaced (rotated: a new file at the same path) or truncated, reopens it and reads the new
+/// one from its start. A file that does not exist yet is waited for.
+///
+/// Reads return 0 (end) only when `idleLimit` seconds pass without new data, so a scan can
+/// also stop by itself; with no limit it follows until the process is interrupted.
+public final class FollowByteSource: ByteSource {
+    /// The followed path.
+    public let path: String
+    /// Seconds without new data after which reading ends; `nil` follows for ever.
+    public let idleLimit: Double?
+    /// How often to look for new data, in seconds.
+    public let pollInterval: Double
+    /// How many times the file was found replaced or truncated and reopened.
+    public private(set) var reopenings = 0
+
+    private var descriptor: Int32 = -1
+    private var inode: UInt64 = 0
+    private var device: UInt64 = 0
+    private var offset: Int64 = 0
+
+    /// Follows `path`, starting at its beginning (as `tail -F -n +1`).
+    public init(path: String, idleLimit: Double? = nil, pollInterval: Double = 0.2) throws(SensorError) {
+        self.path = path
+        self.idleLimit = idleLimit
+        self.pollInterval = pollInterval
+        if !reopen() && errno != ENOENT {
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    /// Opens the file now at `path`; false if there is none (yet).
+    private func reopen() -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { close(fd); return false }
+        if descriptor >= 0 { close(descriptor) }
+        descriptor = fd
+        inode = UInt64(info.st_ino)
+        device = UInt64(info.st_dev)
+        offset = 0
+        return true
+    }
+
+    /// Whether the path now names another file, or ours shrank below what was read.
+    private func replacedOrTruncated() -> Bool {
+        var info = stat()
+        if stat(path, &info) != 0 { return false }  // gone for now: keep reading the old one
+        if UInt64(info.st_ino) != inode || UInt64(info.st_dev) != device { return true }
+        return Int64(info.st_size) < offset
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(SensorError) -> Int {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        var idle = 0.0
+        while true {
+            if descriptor >= 0 {
+                let n = Glibc.read(descriptor, base, buffer.count)
+                if n > 0 {
+                    offset += Int64(n)
+                    return n
+                }
+                if n < 0 && errno != EINTR {
+                    throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+                }
+                if n < 0 { continue }
+                if replacedOrTruncated() {
+                    // Drain what the old file still holds before switching (rotation by rename).
+                    if reopen() { reopenings += 1 }
+                    continue
+                }
+            } else if reopen() {
+                continue
+            }
+            if let idleLimit, idle >= idleLimit { return 0 }
+            usleep(useconds_t(pollInterval * 1_000_000))
+            idle += pollInterval
+        }
+    }
+}

@@ -1,0 +1,14 @@
+/// What kind of file an input is: detected from its first bytes, or forced by the user.
+public enum InputFormat: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// Detect: a pcap or pcapng magic number means a capture; otherwise a web server log
+    /// whose format the first lines show (Apache common/combined or IIS W3C).
+    case auto
+    /// Apache/NCSA common or combined log.
+    case apache
+    /// IIS W3C extended log.
+    case iis
+    /// A packet capture, pcap or pcapng (the magic number says which).
+    case pcap
+
+    public var description: String { rawValue }
+}
