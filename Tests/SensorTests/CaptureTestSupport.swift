@@ -79,10 +79,6 @@ func checkInvariants(_ s: CaptureStatistics, sourceLocation: SourceLocation = #_
     #expect(s.damagedPackets <= s.skipped.count, sourceLocation: sourceLocation)
 }
 
-func dotted(_ address: UInt32) -> String {
-    "\(address >> 24).\(address >> 16 & 0xFF).\(address >> 8 & 0xFF).\(address & 0xFF)"
-}
-
 func ip(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32) -> UInt32 {
     a << 24 | b << 16 | c << 8 | d
 }
@@ -346,13 +342,6 @@ struct SplitMix64 {
         }
         return bytes
     }
-}
-
-/// A temporary directory for files the tests write; removed by the caller.
-func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("wormwatch-capture-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
 }
 
 /// Runs an external tool; the test fails (does not skip) if the tool is missing.
