@@ -291,4 +291,21 @@ struct CaptureReaderTests {
         #expect(CaptureFormat.detect([]) == nil)
         #expect("\(CaptureFormat.pcap) \(CaptureFormat.pcapng) \(LinkType.linuxSLL) \(LinkType(rawValue: 147))" == "pcap pcapng linux-sll link type 147")
     }
+
+    @Test func requestTargetDelimitersAcrossWords() {
+        var random = SplitMix64(state: 5)
+        for length in 0..<40 {
+            for delimiter: UInt8 in [0x20, 0x0D, 0x0A] {
+                for position in 0...length {
+                    var bytes = (0..<length).map { _ in UInt8(0x21 + random.below(0x5E)) }
+                    if position < length { bytes[position] = delimiter }
+                    let expected = bytes.firstIndex { $0 == 0x20 || $0 == 0x0D || $0 == 0x0A } ?? length
+                    let found = bytes.withUnsafeBytes { buffer in
+                        buffer.baseAddress.map { HTTPRequestLine.firstDelimiter($0, from: 0, to: length) } ?? 0
+                    }
+                    #expect(found == expected, "length \(length) delimiter \(delimiter) at \(position)")
+                }
+            }
+        }
+    }
 }

@@ -34,6 +34,7 @@ public enum CaptureFormat: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// `pcap` or `pcapng`.
     public var description: String {
         switch self {
         case .pcap: "pcap"

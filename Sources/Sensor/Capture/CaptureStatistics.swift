@@ -28,6 +28,7 @@ public struct CaptureStatistics: Sendable, Equatable {
     /// What was skipped and why; locations are `FILE: packet N (offset O)` or `FILE: offset O`.
     public var skipped: SkippedInput
 
+    /// Empty statistics; `skipped` sets how many skip examples are kept.
     public init(skipped: SkippedInput = SkippedInput()) {
         self.skipped = skipped
     }

@@ -11,7 +11,8 @@ import Darwin
 /// pseudo-header). Ethernet frames carry made-up locally administered addresses
 /// (`02:00:00:00:00:01` to `02:00:00:00:00:02`). TCP packets have the don't-fragment bit set,
 /// UDP packets do not. Packets are built directly in a 1 MiB output buffer (no allocation per
-/// packet), which is written out when full, by ``flush()`` and by ``close()``.
+/// packet), which is written out when full, by ``flush()`` and by ``close()``. Call ``close()``
+/// to learn of write errors: a writer released without it still flushes, but silently.
 ///
 /// ```swift
 /// let writer = try CaptureWriter(path: "scan.pcap")
@@ -22,7 +23,10 @@ import Darwin
 public final class CaptureWriter {
     /// Timestamp precision of the file (magic `a1b2c3d4` or `a1b23c4d`).
     public enum Precision: Sendable {
-        case microseconds, nanoseconds
+        /// Microseconds (`a1b2c3d4`), readable by every tool; times are truncated to the microsecond.
+        case microseconds
+        /// Nanoseconds (`a1b23c4d`).
+        case nanoseconds
     }
 
     /// What each record starts with.
@@ -43,10 +47,15 @@ public final class CaptureWriter {
 
     /// TCP flag bits, for `appendTCPSegment(…flags:…)` (the same bits as `Observation.tcpFlags`).
     public enum TCPFlag {
+        /// No more data from the sender.
         public static let fin: UInt8 = 0x01
+        /// Synchronise sequence numbers (a connection attempt).
         public static let syn: UInt8 = 0x02
+        /// Reset the connection.
         public static let rst: UInt8 = 0x04
+        /// Push the data to the application.
         public static let psh: UInt8 = 0x08
+        /// The acknowledgment number is valid.
         public static let ack: UInt8 = 0x10
     }
 
@@ -57,7 +66,9 @@ public final class CaptureWriter {
 
     /// The path as given (`-` is standard output); used in messages.
     public let path: String
+    /// The timestamp precision of the file.
     public let precision: Precision
+    /// What each record starts with.
     public let link: Link
     /// Packets appended so far.
     public private(set) var packetsWritten = 0

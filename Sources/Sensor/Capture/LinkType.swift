@@ -3,8 +3,10 @@
 /// The reader finds the IPv4 header behind the link types named here; packets of any other
 /// link type are skipped as damaged input (`link type 105 not supported`).
 public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The `LINKTYPE_` number, as in a pcap header or a pcapng interface description.
     public var rawValue: UInt32
 
+    /// The link type with this number (any number: unsupported ones are skipped when read).
     public init(rawValue: UInt32) {
         self.rawValue = rawValue
     }
@@ -28,6 +30,7 @@ public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// Linux cooked capture v2 (`LINKTYPE_LINUX_SLL2`, 276): a 20-byte pseudo-header.
     public static let linuxSLL2 = LinkType(rawValue: 276)
 
+    /// A short name (`ethernet`, `linux-sll`), or `link type N`.
     public var description: String {
         switch rawValue {
         case 0: "null"
