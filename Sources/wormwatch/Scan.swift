@@ -118,11 +118,11 @@ struct Scan: ParsableCommand {
         switch chosen {
         case .ndjson: break
         case .table: try emit(summary.table() + inputsTable(reports), to: nil, what: "summary")
-        case .json: try emit(summary.json(), to: nil, what: "summary")
-        case .csv: try emit(summary.csv(), to: nil, what: "summary")
+        case .json: try emit(lineEnded(summary.json()), to: nil, what: "summary")
+        case .csv: try emit(lineEnded(summary.csv()), to: nil, what: "summary")
         }
         if let series {
-            try emit(series.hasSuffix(".json") ? newSources.json() : newSources.csv(), to: series, what: "series")
+            try emit(lineEnded(series.hasSuffix(".json") ? newSources.json() : newSources.csv()), to: series, what: "series")
         }
         try finish(reports)
     }
@@ -167,7 +167,7 @@ struct Scan: ParsableCommand {
                 let code: Int32 = if case .unreadable = error { CLIError.noInput } else { CLIError.badData }
                 status = max(status, code)
             }
-            if !r.skipped.isEmpty {
+            if !r.skipped.isEmpty && r.error == nil {
                 if !quiet {
                     let unit = r.kind.hasPrefix("pcap") ? "packets or blocks" : "lines"
                     Terminal.printError("wormwatch: warning: \(r.name): skipped \(r.skipped.count) damaged \(unit) of \(r.records)")
@@ -179,6 +179,9 @@ struct Scan: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 }
+
+/// `text` ending with exactly one newline.
+func lineEnded(_ text: String) -> String { text.hasSuffix("\n") ? text : text + "\n" }
 
 /// Writes `bytes` to a file descriptor, retrying short writes; false on failure.
 func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {

@@ -1,0 +1,183 @@
+import Foundation
+import Testing
+
+@Suite("wormwatch scan")
+struct ScanCLITests {
+    static let fixtures = packageRoot.appendingPathComponent("Tests/SensorTests/Fixtures/logs")
+
+    func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("wormwatch-scan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    func events(_ outcome: Outcome) throws -> [[String: Any]] {
+        try outcome.output.split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        }
+    }
+
+    @Test("NDJSON events (the default off a terminal) from a 2001 Apache log, exit 0")
+    func apacheEvents() throws {
+        let run = try wormwatch("scan", Self.fixtures.appendingPathComponent("apache-common-2001.log").path)
+        #expect(run.status == 0, "\(run)")
+        let list = try events(run)
+        #expect(list.map { $0["family"] as? String } == ["code-red-i", "code-red-ii"])
+        #expect(list.allSatisfy { $0["format"] as? String == "wormwatch.event/1" })
+        #expect(list.first?["time"] as? String == "2001-07-19T17:04:12Z")
+        #expect(list.first?["line"] as? Int == 1)
+    }
+
+    @Test("a summary as JSON, and the new sources per minute as CSV")
+    func summaryAndSeries() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let series = folder.appendingPathComponent("series.csv").path
+        let run = try wormwatch("scan", Self.fixtures.appendingPathComponent("apache-combined-2001.log").path,
+                                "--format", "json", "--series", series)
+        #expect(run.status == 0, "\(run)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any])
+        #expect(summary["format"] as? String == "wormwatch.scan-summary/1")
+        #expect(summary["total_events"] as? Int == 6)
+        let csv = try String(contentsOfFile: series, encoding: .utf8)
+        #expect(csv.hasPrefix("minute,family,new_sources,cumulative_sources\n"), "\(csv)")
+    }
+
+    @Test("skipped damaged lines: the rest is read, the first skips are named, exit 1")
+    func skippedInput() throws {
+        let run = try wormwatch("scan", Self.fixtures.appendingPathComponent("iis5-w3c.log").path, "--format", "csv")
+        #expect(run.status == 1, "\(run)")
+        let path = Self.fixtures.appendingPathComponent("iis5-w3c.log").path
+        #expect(run.stderrLines == [
+            "wormwatch: warning: \(path): skipped 1 damaged lines of 17",
+            "  \(path):17: fewer fields than #Fields declares (8 of 11)",
+        ])
+        #expect(run.output.hasPrefix("family,events,distinct_sources,first_seen,last_seen\n"), "\(run.output)")
+    }
+
+    @Test("gzip-compressed logs are read like plain ones")
+    func gzipInput() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let plain = folder.appendingPathComponent("access.log")
+        try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent("apache-combined-2001.log"), to: plain)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = [plain.path]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let run = try wormwatch("scan", plain.path + ".gz", "--format", "json")
+        #expect(run.status == 0, "\(run)")
+        let summary = try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any]
+        #expect(summary?["total_events"] as? Int == 6)
+    }
+
+    @Test("missing input exits 66; not a log exits 65; both after reading the others")
+    func badInputs() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let garbage = folder.appendingPathComponent("garbage.bin")
+        try Data((0..<3000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }).write(to: garbage)
+        let good = Self.fixtures.appendingPathComponent("apache-common-2001.log").path
+        let missing = try wormwatch("scan", folder.appendingPathComponent("nope.log").path, good)
+        #expect(missing.status == 66)
+        #expect(missing.stderrLines == ["wormwatch: error: \(folder.appendingPathComponent("nope.log").path): No such file or directory"])
+        #expect(try events(missing).count == 2)
+        let notALog = try wormwatch("scan", garbage.path, "--format", "json")
+        #expect(notALog.status == 65)
+        #expect(notALog.stderrLines.first?.hasPrefix("wormwatch: error: \(garbage.path): not an Apache or IIS W3C log") == true, "\(notALog)")
+        let forced = try wormwatch("scan", good, "--input-format", "pcap")
+        #expect(forced.status == 65)
+        #expect(forced.stderrLines == ["wormwatch: error: \(good): not a pcap or pcapng capture (no capture magic number)"])
+    }
+
+    @Test("an invalid rules file exits 65 naming file, line and key; bad options exit 64")
+    func badRulesAndOptions() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let rules = folder.appendingPathComponent("bad.yaml")
+        try "format: wormwatch.rules/1\nrules:\n  - id: x\n    family: y\n    kind: http\n    path_sufix: .ida\n".write(to: rules, atomically: true, encoding: .utf8)
+        let good = Self.fixtures.appendingPathComponent("apache-common-2001.log").path
+        let bad = try wormwatch("scan", "--rules", rules.path, good)
+        #expect(bad.status == 65)
+        #expect(bad.stderrLines.first?.hasPrefix("wormwatch: error: \(rules.path):6: rules[0].path_sufix: unknown key (did you mean 'path_suffix'?)") == true, "\(bad)")
+        let none = try wormwatch("scan")
+        #expect(none.status == 64)
+        #expect(none.stderrLines.first == "wormwatch: error: give at least one log or capture to read (- for standard input)")
+        let two = try wormwatch("scan", "--follow", good, good)
+        #expect(two.stderrLines.first == "wormwatch: error: --follow: follows exactly one file (got 2)")
+    }
+
+    @Test("--follow reads what is appended and survives rotation, like tail -F")
+    func follow() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let log = folder.appendingPathComponent("access.log")
+        let line = { (n: Int) in
+            "10.0.0.\(n) - - [19/Jul/2001:10:00:0\(n % 10) +0000] \"GET /default.ida?\(String(repeating: "N", count: 224))%u9090=a HTTP/1.0\" 404 -\n"
+        }
+        try line(1).write(to: log, atomically: false, encoding: .utf8)
+        let executable = try #require(wormwatchExecutable)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["scan", "--follow", log.path, "--idle-timeout", "3", "--format", "ndjson"]
+        let output = folder.appendingPathComponent("out.ndjson")
+        #expect(FileManager.default.createFile(atPath: output.path, contents: nil))
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.8)
+        let handle = try FileHandle(forWritingTo: log)
+        handle.seekToEndOfFile()
+        handle.write(Data((line(2) + line(3)).utf8))
+        try handle.close()
+        Thread.sleep(forTimeInterval: 0.8)
+        // Rotate: the old file is renamed, a new one takes its place.
+        try FileManager.default.moveItem(at: log, to: folder.appendingPathComponent("access.log.1"))
+        try (line(4) + line(5)).write(to: log, atomically: false, encoding: .utf8)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let sources = try String(contentsOf: output, encoding: .utf8).split(separator: "\n").compactMap { text -> String? in
+            (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["source"] as? String
+        }
+        #expect(sources == ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5"])
+    }
+
+    @Test("simulate --emit-pcap and --emit-log write what scan finds; options are checked")
+    func emit() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let scenario = folder.appendingPathComponent("s.yaml")
+        try """
+        format: wormwatch.scenario/1
+        name: tiny-telescope
+        start: 2001-07-19T10:00:00Z
+        duration_hours: 1
+        space: {bits: 20}
+        population: {size: 500}
+        worm: {probe_rate: 20, initial_infected: 5}
+        monitors:
+          - {name: dark, prefixes: [0.8.0.0/16], record_probes: true}
+          - {name: plain, prefixes: [0.9.0.0/16]}
+        """.write(to: scenario, atomically: true, encoding: .utf8)
+        let pcap = folder.appendingPathComponent("dark.pcap").path
+        let log = folder.appendingPathComponent("dark.log").path
+        let sim = try wormwatch("simulate", scenario.path, "--emit-pcap", pcap, "--emit-log", log, "--log-format", "iis", "--format", "json")
+        #expect(sim.status == 0, "\(sim)")
+        let summary = try #require((try JSONSerialization.jsonObject(with: sim.stdout) as? [String: Any])?["summary"] as? [String: Any])
+        let sources = (summary["monitor_sources"] as? [String: Any])?["dark"] as? Double
+        let scanned = try wormwatch("scan", log, "--format", "json")
+        #expect(scanned.status == 0, "\(scanned)")
+        let scanSummary = try JSONSerialization.jsonObject(with: scanned.stdout) as? [String: Any]
+        #expect((scanSummary?["distinct_sources"] as? Int).map(Double.init) == sources)
+        let telescope = packageRoot.appendingPathComponent("rules/telescope.yaml").path
+        let fromPcap = try wormwatch("scan", pcap, "--rules", telescope, "--format", "json")
+        #expect((try JSONSerialization.jsonObject(with: fromPcap.stdout) as? [String: Any])?["distinct_sources"] as? Int == scanSummary?["distinct_sources"] as? Int)
+
+        let notRecording = try wormwatch("simulate", scenario.path, "--emit-pcap", pcap, "--emit-monitor", "plain")
+        #expect(notRecording.status == 64)
+        #expect(notRecording.stderrLines.first == "wormwatch: error: --emit-monitor: monitor 'plain' does not have record_probes: true")
+        let udpLog = try wormwatch("simulate", scenario.path, "--emit-log", log, "--signature", "slammer")
+        #expect(udpLog.status == 64)
+        #expect(udpLog.stderrLines.first == "wormwatch: error: --emit-log: slammer probes are UDP datagrams: no web server logs them (use --emit-pcap)")
+    }
+}
