@@ -72,6 +72,12 @@ struct CompiledRules {
         @usableFromInline var prefix: Pattern
     }
 
+    /// Whether every HTTP rule has a gate on the path's last byte or requires a path evasion,
+    /// so that a path that decodes to itself and holds no `..` can match only if its last byte
+    /// is in ``anyLastBytes``.
+    @usableFromInline let pathGated: Bool
+    /// The ``HTTPRule/lastBytes`` of every rule that requires no path evasion, together.
+    @usableFromInline let anyLastBytes: UInt64
     /// Anchor bits of each byte.
     @usableFromInline let classes: UnsafeMutablePointer<UInt32>
     @usableFromInline let httpRules: UnsafeMutableBufferPointer<HTTPRule>
@@ -148,6 +154,8 @@ struct CompiledRules {
             }
         }
 
+        pathGated = http.allSatisfy { $0.pathEvasions != 0 || $0.lastBytes != 0 }
+        anyLastBytes = http.reduce(0) { $1.pathEvasions != 0 ? $0 : $0 | $1.lastBytes }
         self.classes = .allocate(capacity: 256)
         self.classes.initialize(from: classes, count: 256)
         self.httpRules = .allocate(capacity: http.count)

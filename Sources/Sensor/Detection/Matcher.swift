@@ -106,6 +106,11 @@ public struct Matcher {
     public mutating func httpMatch(_ target: UnsafeRawBufferPointer) -> Int {
         guard target.count > 0 else { return -1 }
         let scan = PathScan.scan(target)
+        if !scan.needsDecoding && !scan.dotDot && compiled.pathGated {
+            // Every rule fails its last-byte or path-evasion gate (the query cannot change that).
+            let last: UInt8 = scan.end > 0 ? CompiledRules.fold(target[scan.end - 1]) : 0
+            if compiled.anyLastBytes & (1 << UInt64(last & 63)) == 0 { return -1 }
+        }
         let query: UnsafeRawBufferPointer? = scan.end < target.count ? UnsafeRawBufferPointer(rebasing: target[(scan.end + 1)...]) : nil
         var found: Int
         if !scan.needsDecoding {

@@ -21,7 +21,7 @@ struct PathScan {
     @inlinable
     static func scan(_ target: UnsafeRawBufferPointer) -> PathScan {
         let n = target.count
-        guard n >= 16, let base = target.baseAddress else { return scanShort(target) }
+        guard n >= 16, let base = target.baseAddress else { return scanSmall(target) }
         let percent = SIMD16<UInt8>(repeating: UInt8(ascii: "%"))
         let backslash = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
         let question = SIMD16<UInt8>(repeating: UInt8(ascii: "?"))
@@ -64,6 +64,39 @@ struct PathScan {
     @inlinable @inline(__always)
     static func bits(_ mask: SIMDMask<SIMD16<Int8>>) -> UInt128 {
         unsafeBitCast(mask, to: UInt128.self)
+    }
+
+    /// The same for targets shorter than 16 bytes: from 4 bytes on, two overlapping loads
+    /// make one block of the target's bytes followed by zeros (which match nothing).
+    @inlinable @inline(__always)
+    static func scanSmall(_ target: UnsafeRawBufferPointer) -> PathScan {
+        let n = target.count
+        guard n >= 4, n < 16, let base = target.baseAddress else { return scanShort(target) }
+        var word: UInt128
+        if n >= 8 {
+            // The second load's first 16 - n bytes are also in the first: shift them out.
+            let low = base.loadUnaligned(as: UInt64.self)
+            let high = base.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) >> UInt64(8 * (16 - n))
+            word = UInt128(UInt64(littleEndian: low)) | UInt128(UInt64(littleEndian: high)) << 64
+        } else {
+            let low = UInt32(littleEndian: base.loadUnaligned(as: UInt32.self))
+            let high = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) >> UInt32(8 * (8 - n))
+            word = UInt128(UInt64(low) | UInt64(high) << 32)
+        }
+        word = UInt128(littleEndian: word)
+        let v = unsafeBitCast(word, to: SIMD16<UInt8>.self)
+        let special = bits(
+            (v .== SIMD16(repeating: UInt8(ascii: "%"))) .| (v .== SIMD16(repeating: UInt8(ascii: "\\")))
+                .| ((v & SIMD16(repeating: 0x80)) .!= SIMD16(repeating: 0)))
+        let dots = bits(v .== SIMD16(repeating: UInt8(ascii: ".")))
+        let pairs = dots & (dots >> 8)
+        let q = bits(v .== SIMD16(repeating: UInt8(ascii: "?")))
+        if q != 0 {
+            let k = q.trailingZeroBitCount / 8
+            let path: UInt128 = k == 0 ? 0 : ~0 >> (128 - 8 * k)
+            return PathScan(end: k, needsDecoding: special & path != 0, dotDot: pairs & path != 0)
+        }
+        return PathScan(end: n, needsDecoding: special != 0, dotDot: pairs != 0)
     }
 
     /// The same, a byte at a time, for targets shorter than 16 bytes.

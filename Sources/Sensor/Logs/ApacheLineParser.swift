@@ -146,8 +146,9 @@ struct ApacheLineParser {
         let d2 = UInt32(p.load(fromByteOffset: i &+ 2, as: UInt8.self) &- 48)
         let has1: UInt32 = d1 < 10 ? 1 : 0
         let has2: UInt32 = d2 < 10 ? has1 : 0
-        let two = d0 &* 10 &+ d1
-        let octet = has2 != 0 ? two &* 10 &+ d2 : (has1 != 0 ? two : d0)
+        // Arithmetic rather than selects, so no digit count can become a branch.
+        let upToTwo = d0 &+ has1 &* (d0 &* 9 &+ d1)
+        let octet = upToTwo &+ has2 &* (upToTwo &* 9 &+ d2)
         bad |= (d0 < 10 ? 0 : 1) | (octet < 256 ? 0 : 1)
         value = value << 8 | octet
         i = i &+ Int(1 &+ has1 &+ has2)
