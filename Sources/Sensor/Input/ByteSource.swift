@@ -17,8 +17,8 @@ public protocol ByteSource {
 public final class FileByteSource: ByteSource {
     /// The path as the user gave it (`-` for standard input); used in messages.
     public let path: String
-    let descriptor: Int32
-    let ownsDescriptor: Bool
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
 
     /// Opens `path` for reading; `-` is standard input.
     public init(path: String) throws(SensorError) {

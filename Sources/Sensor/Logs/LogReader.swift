@@ -25,8 +25,6 @@ public struct LogReader<Source: ByteSource>: ~Copyable {
     // the source is touched once per chunk.
     private var source: Source
     private var buffer: LineBuffer
-    /// Used instead of `buffer` when the source is a plain regular file (``MappedLines``).
-    private var mapped: MappedLines
     var parser: LogLineParser
 
     /// Reads the log in `source`, named `path` in messages; `format` forces a format, `input`
@@ -36,15 +34,8 @@ public struct LogReader<Source: ByteSource>: ~Copyable {
         lineLimit: Int = LineReader<Source>.defaultLineLimit, skipped: SkippedInput = SkippedInput()
     ) {
         self.source = source
-        let file = Self.mappableFile(self.source)
-        buffer = LineBuffer(lineLimit: lineLimit, chunkSize: file == nil ? LineReader<Source>.defaultChunkSize : 1)
-        mapped = MappedLines(file, lineLimit: lineLimit, path: path)
+        buffer = LineBuffer(lineLimit: lineLimit, chunkSize: LineReader<Source>.defaultChunkSize)
         parser = LogLineParser(path: path, input: input, format: format, lineLimit: buffer.lineLimit, skipped: skipped)
-    }
-
-    /// The plain regular file `source` reads, if it is one (see ``MappedLines``).
-    private static func mappableFile(_ source: Source) -> MappableFile? {
-        (source as? InputSource<FileByteSource>)?.mappableFile ?? (source as? FileByteSource)?.mappableFile
     }
 
     /// The input's name in messages.
@@ -56,32 +47,21 @@ public struct LogReader<Source: ByteSource>: ~Copyable {
     /// Counts of what has been read so far.
     public var statistics: LogStatistics {
         var statistics = parser.statistics
-        statistics.lines = lineNumber
+        statistics.lines = buffer.lineNumber
         return statistics
     }
 
     /// The lines skipped so far (over-long, unparseable), with the first few locations.
     public var skipped: SkippedInput { parser.skipped }
 
-    /// The number of the last line read.
-    private var lineNumber: Int {
-        mapped.isActive ? mapped.lineNumber : buffer.lineNumber
-    }
-
     /// The next request, or `nil` at the end of the log. Its byte fields point into the
     /// reader's buffers and are valid until the next call.
     public mutating func next() throws(SensorError) -> Observation? {
         parser.lastLine = UnsafeRawBufferPointer(start: nil, count: 0)
         while true {
-            let step: LineBuffer.Step
-            if mapped.isActive {
-                step = try mapped.step()
-            } else {
-                step = buffer.step()
-            }
-            switch step {
+            switch buffer.step() {
             case .line(let bytes):
-                if let observation = try parser.parse(TextLine(bytes: bytes, number: lineNumber)) {
+                if let observation = try parser.parse(TextLine(bytes: bytes, number: buffer.lineNumber)) {
                     return observation
                 }
             case .tooLong(let number):
