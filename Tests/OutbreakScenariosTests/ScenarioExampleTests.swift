@@ -75,10 +75,23 @@ struct ScenarioExampleTests {
     @Test("every example scenario in examples/ loads")
     func everyExampleLoads() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: Self.examples.path).filter { $0.hasSuffix(".yaml") }.sorted()
-        #expect(names == ["custom-worm.yaml", "prefix-counts.yaml"], "a new example needs a test of its values here")
+        #expect(names == ["custom-worm.yaml", "prefix-counts.yaml", "telescope-16.yaml"], "a new example needs a test of its values here")
         for name in names {
             _ = try ScenarioFile.load(path: Self.examples.appendingPathComponent(name).path)
         }
+    }
+
+    @Test("examples/telescope-16.yaml is codered-v2's day with a recording /16 and a /24 honeypot inside it")
+    func telescopeExample() throws {
+        let s = try ScenarioFile.load(path: Self.examples.appendingPathComponent("telescope-16.yaml").path)
+        #expect(s.monitors == [
+            Monitor(name: "telescope", prefixes: [prefix("131.243.0.0/16")], recordProbes: true),
+            Monitor(name: "honeypot", prefixes: [prefix("131.243.7.0/24")], recordProbes: true),
+        ])
+        #expect(s.population == Population(size: 360_000))
+        #expect(s.worm.probeRate == .fixed(6))
+        #expect(s.startTime == 995_536_800)  // 2001-07-19T10:00:00Z
+        #expect(s.duration == 86_400)
     }
 
     @Test("the complete example in docs/scenario-format.md is examples/custom-worm.yaml")
