@@ -30,8 +30,7 @@ public enum PublishedRecord {
                 caveat: "The preset's population is 360,000 and uniform scanning at 6 probes/s saturates it hours before 00:00, so every run ends at (or within a few hosts of) N. The published count is a lower bound on the vulnerable population, seen through a /8; the model has no hosts it could not reach.",
                 marker: .init(chart: .infected, hours: 14, value: 359_104, label: "359,104"),
                 simulated: { record, scenario in
-                    let row = record.rows.first { $0.time >= 14 * 3600 } ?? record.rows.last
-                    return Double(row?.everInfected ?? 0)
+                    Double(row(record, atHours: 14)?.everInfected ?? 0)
                 }),
             PublishedFigure(
                 quantity: "peak of new infections per minute", key: "peak_new_per_minute",
@@ -87,8 +86,7 @@ public enum PublishedRecord {
                 caveat: "The preset's population is the 30 % of July's 360,000 hosts that CAIDA's survey found unpatched on 31 July (108,000), so no run can reach 276,237. The two published sources cannot both hold for one population: ISC's count is about as large as its July count (280,391), as if almost no host had been patched, while CAIDA surveyed 30 % still vulnerable. ISC counted distinct addresses reported by many sites over the day, which DHCP churn inflates (Moore et al.: addresses overcount hosts beyond about a day); newly installed IIS servers are not modelled either.",
                 marker: .init(chart: .infected, hours: 24, value: 276_237, label: "276,237 (ISC)"),
                 simulated: { record, _ in
-                    let row = record.rows.first { $0.time >= 24 * 3600 } ?? record.rows.last
-                    return Double(row?.everInfected ?? 0)
+                    Double(row(record, atHours: 24)?.everInfected ?? 0)
                 }),
             PublishedFigure(
                 quantity: "share of July's 360,000 vulnerable hosts still unpatched 48 h later", key: "unpatched_share_after_48h",
@@ -96,7 +94,7 @@ public enum PublishedRecord {
                 source: "CAIDA's daily survey of IIS servers: 30 % vulnerable for six days, roughly 12 % within 48 hours (InformationWeek, 2 August 2001; not in the record at hand)",
                 caveat: "The preset's patch rate is derived from this fall (ln(30/12)/48 h), so agreement checks the engine's patching, not the model.",
                 simulated: { record, _ in
-                    guard let row = record.rows.first(where: { $0.time >= 48 * 3600 }) ?? record.rows.last else { return .nan }
+                    guard let row = row(record, atHours: 48) else { return .nan }
                     return Double(row.susceptible + row.infected) / 360_000
                 }),
         ]
@@ -111,9 +109,7 @@ public enum PublishedRecord {
                 source: "CERT IN-2001-08; Moore, Shannon, Brown, IMW 2002 (qualitative; the range 0.5–2 is our reading of \"roughly linear\": exponential growth over the same days would give a ratio in the thousands)",
                 caveat: "The record gives a shape, not counts: the rate r·N/Ω of a static-seed worm depends on how many sequences the threads walk, which is not published.",
                 simulated: { record, _ in
-                    let at = { (hours: Double) -> Double in
-                        Double((record.rows.first { $0.time >= hours * 3600 } ?? record.rows.last)?.everInfected ?? 0)
-                    }
+                    let at = { (hours: Double) in Double(row(record, atHours: hours)?.everInfected ?? 0) }
                     let first = at(96) - at(0), second = at(192) - at(96)
                     return first > 0 ? second / first : .nan
                 }),
@@ -146,6 +142,11 @@ public enum PublishedRecord {
                 caveat: "Slammer saturated links: the real scan rate stopped growing at about 55 million/s after 3 minutes because the hosts' upstream links and the core filled up. The engine limits each host by its own drawn rate but has no shared capacity, so 75,000 hosts reach their full 4,130/s average (about 310 million/s). Network congestion (network.congestion_exponent) thins infections only, not probes.",
                 simulated: { record, _ in record.rows.map(\.probesPerSecond).max() ?? .nan }),
         ]
+    }
+
+    /// The first row at or after `hours` since the start (the last row if the run is shorter).
+    static func row(_ record: OutbreakRecord, atHours hours: Double) -> OutbreakRow? {
+        record.rows.first { $0.time >= hours * 3600 } ?? record.rows.last
     }
 
     /// When a run's ever-infected count first reached `count`, interpolated within the interval (seconds).
