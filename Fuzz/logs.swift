@@ -8,6 +8,9 @@
 //   bit  5    line limit 64 bytes instead of 65,536 (over-long paths)
 //   bits 6-7  opener prefix length 2, 16, 600 or 4096 bytes
 // Every byte an observation points at is read, so AddressSanitizer sees any stray pointer.
+// Logs read as Apache (auto-detected or forced) are also read through the fast path
+// (LogReader.classify, which turns ordinary requests away before building observations) and
+// must give exactly what the plain path gives: events, statistics, skipped lines, counters.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func logsFuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
@@ -26,11 +29,13 @@ public func logsFuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> 
             var reader = LogReader(source: input, path: "fuzz", lineLimit: lineLimit)
             fuzzDrain(&reader)
         } catch {}
+        fuzzCompareFastPath(bytes, chunk: chunk, lineLimit: lineLimit, format: nil)
     case 1, 2:
         var reader = LogReader(
             source: MemoryByteSource(bytes, maximumChunk: chunk), path: "fuzz",
             format: control & 3 == 1 ? .apache : .iisW3C, lineLimit: lineLimit)
         fuzzDrain(&reader)
+        if control & 3 == 1 { fuzzCompareFastPath(bytes, chunk: chunk, lineLimit: lineLimit, format: .apache) }
     default:
         var lines = LineReader(source: MemoryByteSource(bytes, maximumChunk: chunk), path: "fuzz", lineLimit: lineLimit, chunkSize: 64)
         var previous = 0
@@ -75,4 +80,47 @@ func fuzzDrain<Source: ByteSource>(_ reader: inout LogReader<Source>) {
         + statistics.blankLines + reader.skipped.count)
     precondition(statistics.unresolvedClients <= statistics.requests)
     if sum == 0x5a { count += 1 }  // keep `sum` alive
+}
+
+/// Reads `bytes` both ways with the default rules and traps if they differ.
+func fuzzCompareFastPath(_ bytes: [UInt8], chunk: Int, lineLimit: Int, format: LogFormat?) {
+    struct Outcome: Equatable {
+        var events: [SensorEvent] = []
+        var observed = 0
+        var statistics = LogStatistics()
+        var skipped = SkippedInput()
+        var counters = Matcher.Statistics()
+        var failure = ""
+    }
+    let inputs = [InputDescriptor(name: "fuzz", records: .line)]
+    func matcher() -> Matcher {
+        do { return try Matcher(rules: .default, inputs: inputs) } catch { preconditionFailure("default rules: \(error)") }
+    }
+    var plain = Outcome()
+    var plainMatcher = matcher()
+    var plainReader = LogReader(source: MemoryByteSource(bytes, maximumChunk: chunk), path: "fuzz", format: format, lineLimit: lineLimit)
+    do {
+        while let observation = try plainReader.next() {
+            plain.observed += 1
+            plainMatcher.observe(observation) { plain.events.append($0) }
+        }
+    } catch {
+        plain.failure = "\(error)"
+    }
+    plain.statistics = plainReader.statistics
+    plain.skipped = plainReader.skipped
+    plain.counters = plainMatcher.statistics
+
+    var fast = Outcome()
+    var fastMatcher = matcher()
+    var fastReader = LogReader(source: MemoryByteSource(bytes, maximumChunk: chunk), path: "fuzz", format: format, lineLimit: lineLimit)
+    do {
+        try fastReader.classify(with: &fastMatcher, observed: &fast.observed) { fast.events.append($0) }
+    } catch {
+        fast.failure = "\(error)"
+    }
+    fast.statistics = fastReader.statistics
+    fast.skipped = fastReader.skipped
+    fast.counters = fastMatcher.statistics
+    precondition(fast == plain, "the fast path differs: \(fast) vs \(plain)")
 }

@@ -109,6 +109,6 @@ import Testing
         #expect(count == (64 << 20) / 16)
         #expect(reader.lineCount == count)
         #expect(reader.buffer.capacity == capacity)
-        #expect(capacity == (1 << 20) + 65_536 + 2)
+        #expect(capacity == LineReader<Repeating>.defaultChunkSize + 65_536 + 2)
     }
 }

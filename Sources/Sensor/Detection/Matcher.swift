@@ -51,6 +51,8 @@ public struct Matcher {
     @usableFromInline var decoder = URIDecoder()
     @usableFromInline var scans: [AddressScanTracker]
     @usableFromInline var counters = Statistics()
+    /// The prefilter readers apply before building observations.
+    let httpGate: HTTPGate
 
     /// Compiles `rules` (after checking them with ``RuleSet/validate()``).
     public init(rules: RuleSet, inputs: [InputDescriptor], limits: Limits = Limits()) throws(SensorError) {
@@ -60,6 +62,7 @@ public struct Matcher {
         eventInfo = rules.rules.map { ($0.family, $0.id, $0.severity) }
         storage = CompiledRulesStorage(rules)
         compiled = storage.tables
+        httpGate = HTTPGate(rules: rules, enabled: compiled.pathGated, lastBytes: compiled.anyLastBytes)
         var scans: [AddressScanTracker] = []
         for (index, rule) in rules.rules.enumerated() {
             if case .addressScan(let c) = rule.condition {

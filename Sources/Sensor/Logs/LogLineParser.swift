@@ -57,6 +57,25 @@ struct LogLineParser: ~Copyable {
         }
     }
 
+    /// Counts the line as a request and returns true if it is an Apache request line that
+    /// `gate` shows no rule can match (see ``ApacheLineParser/gate(_:_:)``); false means
+    /// parse it with ``parse(_:)``.
+    @inline(__always)
+    mutating func gate(_ bytes: UnsafeRawBufferPointer, _ gate: HTTPGate) -> Bool {
+        guard format == .apache, gate.enabled else { return false }
+        switch apache.gate(bytes, gate) {
+        case .rejected:
+            statistics.requests += 1
+            return true
+        case .rejectedUnresolved:
+            statistics.requests += 1
+            statistics.unresolvedClients += 1
+            return true
+        case .parseInFull:
+            return false
+        }
+    }
+
     @inline(__always)
     private mutating func apacheLine(_ line: TextLine) -> Observation? {
         let bytes = line.bytes

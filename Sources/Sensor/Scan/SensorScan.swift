@@ -88,12 +88,9 @@ public struct SensorScan {
                 report.skipped = reader.skipped
                 report.events = events
             }
-            try reader.forEach { observation throws(SensorError) in
-                report.observations += 1
-                matcher.observe(observation) { event in
-                    events += 1
-                    onEvent(event)
-                }
+            try reader.classify(with: &matcher, observed: &report.observations) { event in
+                events += 1
+                onEvent(event)
             }
         }
     }
@@ -134,10 +131,7 @@ extension SensorScan {
                     report.skipped = reader.skipped
                     report.events = events
                 }
-                try reader.forEach { observation throws(SensorError) in
-                    report.observations += 1
-                    matcher.observe(observation) { event in events += 1; onEvent(event) }
-                }
+                try reader.classify(with: &matcher, observed: &report.observations) { event in events += 1; onEvent(event) }
             }
         } catch {
             report.error = error

@@ -1,0 +1,184 @@
+/// The fast path of an Apache scan: one pass over an ordinary line that parses what
+/// ``ApacheLineParser/parse(_:)`` would, and at the same time looks at the request's path the
+/// way ``PathScan`` does, so a request no rule can match is counted without building an
+/// ``Observation`` and without parsing the client's address beyond checking it is one.
+extension ApacheLineParser {
+    /// What ``gate(_:_:)`` decided about a line.
+    enum GateResult {
+        /// A well-formed request that no rule can match; its client is a dotted quad.
+        case rejected
+        /// The same, but its client is not an IPv4 address.
+        case rejectedUnresolved
+        /// Anything else (a request that may match, an unusual or damaged line): parse it in full.
+        case parseInFull
+    }
+
+    /// One bit per lane (bit `i` for lane `i`) of a vector whose lanes are 0x00 or have their
+    /// high bit set: a `movemask` made of two multiplications, since Swift has no such
+    /// operation and its lane-mask operations may not become vector instructions.
+    @inline(__always)
+    static func bits(_ v: SIMD16<UInt8>) -> UInt32 {
+        let w = unsafeBitCast(v, to: SIMD2<UInt64>.self)
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let magic: UInt64 = 0x0002_0408_1020_4081
+        let low = ((w[0] & high) &* magic) >> 56
+        let top = ((w[1] & high) &* magic) >> 56
+        return UInt32(truncatingIfNeeded: low | top << 8)
+    }
+
+    /// Whether some lane of `v` has its high bit set.
+    @inline(__always)
+    static func anyHighBit(_ v: SIMD16<UInt8>) -> Bool {
+        let w = unsafeBitCast(v, to: SIMD2<UInt64>.self)
+        return (w[0] | w[1]) & 0x8080_8080_8080_8080 != 0
+    }
+
+    /// The high bit set in the lanes of `v` equal to `byte`, clear elsewhere (the low bits are
+    /// garbage). Made of `^`, `&`, `&+` and `|` on lanes: Swift's `.==` on vectors may compile
+    /// to a loop over the lanes.
+    @inline(__always)
+    static func equal(_ v: SIMD16<UInt8>, _ byte: UInt8) -> SIMD16<UInt8> {
+        let x = v ^ SIMD16(repeating: byte)
+        // The high bit of (x & 0x7F) + 0x7F is set iff the low seven bits are not all zero.
+        return ~(((x & SIMD16(repeating: 0x7F)) &+ SIMD16(repeating: 0x7F)) | x)
+    }
+
+    /// The lanes below `k` (0...16) of a 16-bit mask.
+    @inline(__always)
+    static func below(_ k: Int) -> UInt32 {
+        (UInt32(1) << UInt32(k)) &- 1
+    }
+
+    /// Whether the line is a well-formed request whose target no rule can match, judged with
+    /// `gate`; counts nothing. Equivalent to ``parse(_:)`` followed by ``Matcher/httpMatch(_:)``
+    /// returning no rule: when unsure (a rare shape of line, an escaped quote, a path that
+    /// needs decoding), it answers ``GateResult/parseInFull``.
+    @inline(__always)
+    mutating func gate(_ line: UnsafeRawBufferPointer, _ gate: HTTPGate) -> GateResult {
+        guard let p = line.baseAddress else { return .parseInFull }
+        let n = line.count
+        // Every line taken here is longer than this, so the 16-byte loads below stay inside it.
+        guard n >= 64 else { return .parseInFull }
+        // %h ends at the first space, within 16 bytes (longer hosts take the full path).
+        let head = p.loadUnaligned(as: SIMD16<UInt8>.self)
+        let spaces = Self.bits(Self.equal(head, LogBytes.space))
+        guard spaces != 0 else { return .parseInFull }
+        let hostEnd = spaces.trailingZeroBitCount
+        // ` - - [` then the time, `] "`.
+        guard p.loadUnaligned(fromByteOffset: hostEnd + 1, as: UInt32.self) == UInt32(littleEndian: 0x202D_202D),
+              p.load(fromByteOffset: hostEnd + 5, as: UInt8.self) == 91 else { return .parseInFull }
+        let t = hostEnd + 6
+        let timeEnd = t + ApacheTimeCache.length
+        guard timeEnd + 3 < n, p.load(fromByteOffset: timeEnd, as: UInt8.self) == 93,
+              p.load(fromByteOffset: timeEnd + 1, as: UInt8.self) == LogBytes.space,
+              p.load(fromByteOffset: timeEnd + 2, as: UInt8.self) == LogBytes.quote,
+              time.seconds(p + t) != nil else { return .parseInFull }
+        // The method and its space (a quote first: an empty or odd request, the full path).
+        let r = timeEnd + 3
+        var methodEnd = r
+        if p.loadUnaligned(fromByteOffset: r, as: UInt32.self) == UInt32(littleEndian: 0x2054_4547) {
+            methodEnd = r + 3  // `GET `
+        } else {
+            while true {
+                guard methodEnd < n, methodEnd - r < 16 else { return .parseInFull }
+                let b = p.load(fromByteOffset: methodEnd, as: UInt8.self)
+                if b == LogBytes.space { break }
+                if b == LogBytes.quote { return .parseInFull }
+                methodEnd += 1
+            }
+        }
+        let start = methodEnd + 1
+        guard start < n else { return .parseInFull }
+        // One pass from the target's start to the first quote: the quote, the first `?`, and
+        // over the path before it, `%`, `\`, bytes ≥ 0x80 and `..`.
+        var at = start
+        var special: UInt32 = 0
+        var dotPairs: UInt32 = 0
+        var question = -1
+        var quote = -1
+        while at < n {
+            // The last block is loaded to end at the line's end; its lanes before `at` are
+            // shifted out.
+            let load = Swift.min(at, n - 16)
+            let shift = UInt32(at - load)
+            let v = p.loadUnaligned(fromByteOffset: load, as: SIMD16<UInt8>.self)
+            let quotes = Self.bits(Self.equal(v, LogBytes.quote)) >> shift
+            if question < 0 {
+                // A `..` across the blocks' boundary.
+                if at > start, p.load(fromByteOffset: at - 1, as: UInt8.self) == 46,
+                   p.load(fromByteOffset: at, as: UInt8.self) == 46 { dotPairs = 1 }
+                // Most blocks hold none of `?`, `%`, `\`, high bytes or `..` at all.
+                let odd = Self.equal(v, 37) | Self.equal(v, LogBytes.backslash) | v
+                let dots = Self.equal(v, 46)
+                let pairs = dots & unsafeBitCast(unsafeBitCast(dots, to: UInt128.self) >> 8, to: SIMD16<UInt8>.self)
+                let questions = Self.equal(v, 63)
+                if Self.anyHighBit(odd | pairs | questions) {
+                    let beforeQuote = quotes == 0 ? 0xFFFF >> shift : Self.below(quotes.trailingZeroBitCount)
+                    let questionBits = (Self.bits(questions) >> shift) & beforeQuote
+                    let path = questionBits == 0 ? beforeQuote : Self.below(questionBits.trailingZeroBitCount)
+                    special |= (Self.bits(odd) >> shift) & path
+                    let dotBits = (Self.bits(dots) >> shift) & path
+                    dotPairs |= dotBits & (dotBits >> 1)
+                    if questionBits != 0 { question = at + questionBits.trailingZeroBitCount }
+                }
+            }
+            if quotes != 0 {
+                quote = at + quotes.trailingZeroBitCount
+                break
+            }
+            at = load + 16
+        }
+        // The closing quote must be the first one, unescaped and followed by the status.
+        guard quote > start, Self.statusFollows(p, quote, n), !Self.isEscaped(p, quote, from: r),
+              special == 0, dotPairs == 0 else { return .parseInFull }
+        // The target ends before ` HTTP/x.y` (as in the full parse), the path at the `?`.
+        var targetEnd = quote
+        if quote - methodEnd > 9, p.load(fromByteOffset: quote - 9, as: UInt8.self) == LogBytes.space,
+           Self.isHTTP(p + (quote - 8)) {
+            targetEnd = quote - 9
+        } else {
+            var i = quote - 1
+            while i > methodEnd, p.load(fromByteOffset: i, as: UInt8.self) != LogBytes.space { i -= 1 }
+            if i > methodEnd, quote - i > 5, Self.isHTTP(p + (i + 1)) { targetEnd = i }
+        }
+        guard targetEnd > start else { return .parseInFull }
+        let pathEnd = question >= 0 ? Swift.min(question, targetEnd) : targetEnd
+        let last: UInt8 = pathEnd > start ? p.load(fromByteOffset: pathEnd - 1, as: UInt8.self) : 0
+        guard gate.rejects(lastByte: last, tail: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: pathEnd - 8, as: UInt64.self))) else {
+            return .parseInFull
+        }
+        if Self.isDottedQuad(p, head, hostEnd) || LogBytes.ipv4(p, from: 0, to: hostEnd) != nil { return .rejected }
+        return .rejectedUnresolved
+    }
+
+    /// Whether the first `k` bytes at `p` (also in `v`, `k` < 16) are a dotted quad `a.b.c.d`
+    /// (1–3 digits each, at most 255), without a branch per byte. `false` is not final:
+    /// ``LogBytes/ipv4(_:from:to:)`` also takes the IPv4-mapped IPv6 form.
+    @inline(__always)
+    static func isDottedQuad(_ p: UnsafeRawPointer, _ v: SIMD16<UInt8>, _ k: Int) -> Bool {
+        let inside = below(k)
+        // A digit: 0x3_ with a low nibble under 10 (adding 118 does not reach the high bit).
+        let digitLanes = equal(v & SIMD16(repeating: 0xF0), 0x30) & ~((v & SIMD16(repeating: 0x0F)) &+ SIMD16(repeating: 118))
+        let dotLanes = equal(v, 46)
+        // Only digits and dots, and three dots.
+        let dots = bits(dotLanes) & inside
+        guard bits(~(digitLanes | dotLanes)) & inside == 0, dots != 0 else { return false }
+        let d1 = dots.trailingZeroBitCount
+        let twoLeft = dots & (dots &- 1)
+        let d2 = twoLeft.trailingZeroBitCount
+        let oneLeft = twoLeft & (twoLeft &- 1)
+        let d3 = oneLeft.trailingZeroBitCount
+        guard oneLeft != 0, oneLeft & (oneLeft &- 1) == 0 else { return false }
+        // Octets of 1–3 digits (d3 < 16 here, so the last octet's length is within range).
+        let lengths = (d1, d2 &- d1 &- 1, d3 &- d2 &- 1, k &- d3 &- 1)
+        guard UInt(bitPattern: lengths.0 &- 1) < 3, UInt(bitPattern: lengths.1 &- 1) < 3,
+              UInt(bitPattern: lengths.2 &- 1) < 3, UInt(bitPattern: lengths.3 &- 1) < 3 else { return false }
+        // A three-digit octet is at most 255: as text read big-endian, at most "255". All four
+        // are checked, without branches (octet lengths vary line to line).
+        @inline(__always) func over(_ start: Int, _ length: Int) -> UInt32 {
+            let text = UInt32(bigEndian: p.loadUnaligned(fromByteOffset: start, as: UInt32.self)) >> 8
+            return (length == 3 ? 1 : 0) & (text > 0x32_3535 ? 1 : 0)
+        }
+        return over(0, lengths.0) | over(d1 + 1, lengths.1) | over(d2 + 1, lengths.2) | over(d3 + 1, lengths.3) == 0
+    }
+}
