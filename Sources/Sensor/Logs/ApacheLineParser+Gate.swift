@@ -13,36 +13,6 @@ extension ApacheLineParser {
         case parseInFull
     }
 
-    /// One bit per lane (bit `i` for lane `i`) of a vector whose lanes are 0x00 or have their
-    /// high bit set: a `movemask` made of two multiplications, since Swift has no such
-    /// operation and its lane-mask operations may not become vector instructions.
-    @inline(__always)
-    static func bits(_ v: SIMD16<UInt8>) -> UInt32 {
-        let w = unsafeBitCast(v, to: SIMD2<UInt64>.self)
-        let high: UInt64 = 0x8080_8080_8080_8080
-        let magic: UInt64 = 0x0002_0408_1020_4081
-        let low = ((w[0] & high) &* magic) >> 56
-        let top = ((w[1] & high) &* magic) >> 56
-        return UInt32(truncatingIfNeeded: low | top << 8)
-    }
-
-    /// Whether some lane of `v` has its high bit set.
-    @inline(__always)
-    static func anyHighBit(_ v: SIMD16<UInt8>) -> Bool {
-        let w = unsafeBitCast(v, to: SIMD2<UInt64>.self)
-        return (w[0] | w[1]) & 0x8080_8080_8080_8080 != 0
-    }
-
-    /// The high bit set in the lanes of `v` equal to `byte`, clear elsewhere (the low bits are
-    /// garbage). Made of `^`, `&`, `&+` and `|` on lanes: Swift's `.==` on vectors may compile
-    /// to a loop over the lanes.
-    @inline(__always)
-    static func equal(_ v: SIMD16<UInt8>, _ byte: UInt8) -> SIMD16<UInt8> {
-        let x = v ^ SIMD16(repeating: byte)
-        // The high bit of (x & 0x7F) + 0x7F is set iff the low seven bits are not all zero.
-        return ~(((x & SIMD16(repeating: 0x7F)) &+ SIMD16(repeating: 0x7F)) | x)
-    }
-
     /// The lanes below `k` (0...16) of a 16-bit mask.
     @inline(__always)
     static func below(_ k: Int) -> UInt32 {
@@ -60,8 +30,8 @@ extension ApacheLineParser {
         // Every line taken here is longer than this, so the 16-byte loads below stay inside it.
         guard n >= 64 else { return .parseInFull }
         // %h ends at the first space, within 16 bytes (longer hosts take the full path).
-        let head = p.loadUnaligned(as: SIMD16<UInt8>.self)
-        let spaces = Self.bits(Self.equal(head, LogBytes.space))
+        let head = ByteBlock(p)
+        let spaces = head.mask(LogBytes.space)
         guard spaces != 0 else { return .parseInFull }
         let hostEnd = spaces.trailingZeroBitCount
         // ` - - [` then the time, `] "`.
@@ -97,30 +67,23 @@ extension ApacheLineParser {
         var question = -1
         var quote = -1
         while at < n {
-            // The last block is loaded to end at the line's end; its lanes before `at` are
-            // shifted out.
+            // The last block is loaded to end at the line's end; its bytes before `at` are
+            // shifted out of the masks.
             let load = Swift.min(at, n - 16)
             let shift = UInt32(at - load)
-            let v = p.loadUnaligned(fromByteOffset: load, as: SIMD16<UInt8>.self)
-            let quotes = Self.bits(Self.equal(v, LogBytes.quote)) >> shift
+            let block = ByteBlock(p + load)
+            let quotes = block.mask(LogBytes.quote) >> shift
             if question < 0 {
-                // A `..` across the blocks' boundary.
-                if at > start, p.load(fromByteOffset: at - 1, as: UInt8.self) == 46,
-                   p.load(fromByteOffset: at, as: UInt8.self) == 46 { dotPairs = 1 }
-                // Most blocks hold none of `?`, `%`, `\`, high bytes or `..` at all.
-                let odd = Self.equal(v, 37) | Self.equal(v, LogBytes.backslash) | v
-                let dots = Self.equal(v, 46)
-                let pairs = dots & unsafeBitCast(unsafeBitCast(dots, to: UInt128.self) >> 8, to: SIMD16<UInt8>.self)
-                let questions = Self.equal(v, 63)
-                if Self.anyHighBit(odd | pairs | questions) {
-                    let beforeQuote = quotes == 0 ? 0xFFFF >> shift : Self.below(quotes.trailingZeroBitCount)
-                    let questionBits = (Self.bits(questions) >> shift) & beforeQuote
-                    let path = questionBits == 0 ? beforeQuote : Self.below(questionBits.trailingZeroBitCount)
-                    special |= (Self.bits(odd) >> shift) & path
-                    let dotBits = (Self.bits(dots) >> shift) & path
-                    dotPairs |= dotBits & (dotBits >> 1)
-                    if questionBits != 0 { question = at + questionBits.trailingZeroBitCount }
-                }
+                // The lanes of the path: before the first quote and the first `?`.
+                let beforeQuote = quotes == 0 ? 0xFFFF >> shift : Self.below(quotes.trailingZeroBitCount)
+                let questions = (block.mask(63) >> shift) & beforeQuote
+                let path = questions == 0 ? beforeQuote : Self.below(questions.trailingZeroBitCount)
+                special |= ((block.mask(37) | block.mask(LogBytes.backslash) | block.highBytes) >> shift) & path
+                let dots = (block.mask(46) >> shift) & path
+                // A `..` within the block, or across the boundary with the one before.
+                dotPairs |= dots & (dots >> 1)
+                if at > start, dots & 1 != 0, p.load(fromByteOffset: at - 1, as: UInt8.self) == 46 { dotPairs = 1 }
+                if questions != 0 { question = at + questions.trailingZeroBitCount }
             }
             if quotes != 0 {
                 quote = at + quotes.trailingZeroBitCount
@@ -151,18 +114,15 @@ extension ApacheLineParser {
         return .rejectedUnresolved
     }
 
-    /// Whether the first `k` bytes at `p` (also in `v`, `k` < 16) are a dotted quad `a.b.c.d`
-    /// (1–3 digits each, at most 255), without a branch per byte. `false` is not final:
-    /// ``LogBytes/ipv4(_:from:to:)`` also takes the IPv4-mapped IPv6 form.
+    /// Whether the first `k` bytes at `p` (also in `block`, `k` < 16) are a dotted quad
+    /// `a.b.c.d` (1–3 digits each, at most 255), without a branch per byte. `false` is not
+    /// final: ``LogBytes/ipv4(_:from:to:)`` also takes the IPv4-mapped IPv6 form.
     @inline(__always)
-    static func isDottedQuad(_ p: UnsafeRawPointer, _ v: SIMD16<UInt8>, _ k: Int) -> Bool {
+    static func isDottedQuad(_ p: UnsafeRawPointer, _ block: ByteBlock, _ k: Int) -> Bool {
         let inside = below(k)
-        // A digit: 0x3_ with a low nibble under 10 (adding 118 does not reach the high bit).
-        let digitLanes = equal(v & SIMD16(repeating: 0xF0), 0x30) & ~((v & SIMD16(repeating: 0x0F)) &+ SIMD16(repeating: 118))
-        let dotLanes = equal(v, 46)
         // Only digits and dots, and three dots.
-        let dots = bits(dotLanes) & inside
-        guard bits(~(digitLanes | dotLanes)) & inside == 0, dots != 0 else { return false }
+        let dots = block.mask(46) & inside
+        guard (block.digits | dots) & inside == inside, dots != 0 else { return false }
         let d1 = dots.trailingZeroBitCount
         let twoLeft = dots & (dots &- 1)
         let d2 = twoLeft.trailingZeroBitCount
