@@ -13,10 +13,10 @@ extension ApacheLineParser {
         case parseInFull
     }
 
-    /// The lanes below `k` (0...16) of a 16-bit mask.
+    /// The bits below `k` (0...32) of a mask, one bit per byte.
     @inline(__always)
-    static func below(_ k: Int) -> UInt32 {
-        (UInt32(1) << UInt32(k)) &- 1
+    static func below(_ k: Int) -> UInt64 {
+        (UInt64(1) << UInt64(k)) &- 1
     }
 
     /// Whether the line is a well-formed request whose target no rule can match, judged with
@@ -62,25 +62,30 @@ extension ApacheLineParser {
         // One pass from the target's start to the first quote: the quote, the first `?`, and
         // over the path before it, `%`, `\`, bytes ≥ 0x80 and `..`.
         var at = start
-        var special: UInt32 = 0
-        var dotPairs: UInt32 = 0
+        var special: UInt64 = 0
+        var dotPairs: UInt64 = 0
         var question = -1
         var quote = -1
         while at < n {
-            // The last block is loaded to end at the line's end; its bytes before `at` are
-            // shifted out of the masks.
-            let load = Swift.min(at, n - 16)
-            let shift = UInt32(at - load)
-            let block = ByteBlock(p + load)
-            let quotes = block.mask(LogBytes.quote) >> shift
+            // 32 bytes at a time (most targets end within the first 32); the last pair of
+            // blocks is loaded to end at the line's end, its bytes before `at` shifted out.
+            let load = Swift.min(at, n - 32)
+            let shift = UInt64(at - load)
+            let first = ByteBlock(p + load)
+            let second = ByteBlock(p + (load + 16))
+            @inline(__always) func mask(_ byte: UInt8) -> UInt64 {
+                (UInt64(first.mask(byte)) | UInt64(second.mask(byte)) << 16) >> shift
+            }
+            let quotes = mask(LogBytes.quote)
             if question < 0 {
-                // The lanes of the path: before the first quote and the first `?`.
-                let beforeQuote = quotes == 0 ? 0xFFFF >> shift : Self.below(quotes.trailingZeroBitCount)
-                let questions = (block.mask(63) >> shift) & beforeQuote
+                // The bytes of the path: before the first quote and the first `?`.
+                let beforeQuote = quotes == 0 ? 0xFFFF_FFFF >> shift : Self.below(quotes.trailingZeroBitCount)
+                let questions = mask(63) & beforeQuote
                 let path = questions == 0 ? beforeQuote : Self.below(questions.trailingZeroBitCount)
-                special |= ((block.mask(37) | block.mask(LogBytes.backslash) | block.highBytes) >> shift) & path
-                let dots = (block.mask(46) >> shift) & path
-                // A `..` within the block, or across the boundary with the one before.
+                let high = (UInt64(first.highBytes) | UInt64(second.highBytes) << 16) >> shift
+                special |= (mask(37) | mask(LogBytes.backslash) | high) & path
+                let dots = mask(46) & path
+                // A `..` within the blocks, or across the boundary with the ones before.
                 dotPairs |= dots & (dots >> 1)
                 if at > start, dots & 1 != 0, p.load(fromByteOffset: at - 1, as: UInt8.self) == 46 { dotPairs = 1 }
                 if questions != 0 { question = at + questions.trailingZeroBitCount }
@@ -89,7 +94,7 @@ extension ApacheLineParser {
                 quote = at + quotes.trailingZeroBitCount
                 break
             }
-            at = load + 16
+            at = load + 32
         }
         // The closing quote must be the first one, unescaped and followed by the status.
         guard quote > start, Self.statusFollows(p, quote, n), !Self.isEscaped(p, quote, from: r),
@@ -119,7 +124,7 @@ extension ApacheLineParser {
     /// final: ``LogBytes/ipv4(_:from:to:)`` also takes the IPv4-mapped IPv6 form.
     @inline(__always)
     static func isDottedQuad(_ p: UnsafeRawPointer, _ block: ByteBlock, _ k: Int) -> Bool {
-        let inside = below(k)
+        let inside = UInt32(truncatingIfNeeded: below(k))
         // Only digits and dots, and three dots.
         let dots = block.mask(46) & inside
         guard (block.digits | dots) & inside == inside, dots != 0 else { return false }
