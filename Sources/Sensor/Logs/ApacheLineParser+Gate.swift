@@ -100,15 +100,7 @@ extension ApacheLineParser {
         guard quote > start, Self.statusFollows(p, quote, n), !Self.isEscaped(p, quote, from: r),
               special == 0, dotPairs == 0 else { return .parseInFull }
         // The target ends before ` HTTP/x.y` (as in the full parse), the path at the `?`.
-        var targetEnd = quote
-        if quote - methodEnd > 9, p.load(fromByteOffset: quote - 9, as: UInt8.self) == LogBytes.space,
-           Self.isHTTP(p + (quote - 8)) {
-            targetEnd = quote - 9
-        } else {
-            var i = quote - 1
-            while i > methodEnd, p.load(fromByteOffset: i, as: UInt8.self) != LogBytes.space { i -= 1 }
-            if i > methodEnd, quote - i > 5, Self.isHTTP(p + (i + 1)) { targetEnd = i }
-        }
+        let targetEnd = Self.targetEnd(p, methodEnd: methodEnd, quote: quote)
         guard targetEnd > start else { return .parseInFull }
         let pathEnd = question >= 0 ? Swift.min(question, targetEnd) : targetEnd
         let last: UInt8 = pathEnd > start ? p.load(fromByteOffset: pathEnd - 1, as: UInt8.self) : 0

@@ -140,18 +140,21 @@ struct ApacheLineParser {
         }
         fields.method = r..<methodEnd
         guard methodEnd < q else { return .parsed(fields) }
-        var targetEnd = q
-        // Nearly always ` HTTP/1.x` (9 bytes) ends the request.
-        if q - methodEnd > 9, p.load(fromByteOffset: q - 9, as: UInt8.self) == LogBytes.space,
-           Self.isHTTP(p + (q - 8)) {
-            targetEnd = q - 9
-        } else {
-            var i = q - 1
-            while i > methodEnd, p.load(fromByteOffset: i, as: UInt8.self) != LogBytes.space { i -= 1 }
-            if i > methodEnd, q - i > 5, Self.isHTTP(p + (i + 1)) { targetEnd = i }
-        }
-        fields.target = (methodEnd + 1)..<targetEnd
+        fields.target = (methodEnd + 1)..<Self.targetEnd(p, methodEnd: methodEnd, quote: q)
         return .parsed(fields)
+    }
+
+    /// Where the request's target ends, given the method's end and the closing quote: before
+    /// ` HTTP/x.y` if the request has one (nearly always ` HTTP/1.x`, 9 bytes), else at the quote.
+    @inline(__always)
+    static func targetEnd(_ p: UnsafeRawPointer, methodEnd: Int, quote q: Int) -> Int {
+        if q - methodEnd > 9, p.load(fromByteOffset: q - 9, as: UInt8.self) == LogBytes.space,
+           isHTTP(p + (q - 8)) {
+            return q - 9
+        }
+        var i = q - 1
+        while i > methodEnd, p.load(fromByteOffset: i, as: UInt8.self) != LogBytes.space { i -= 1 }
+        return i > methodEnd && q - i > 5 && isHTTP(p + (i + 1)) ? i : q
     }
 
     /// Whether `HTTP/` starts at `p`.
