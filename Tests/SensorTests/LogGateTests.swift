@@ -74,7 +74,7 @@ struct LogGateTests {
             Self.line("192.0.2.7", "GET /download/setup.exe HTTP/1.0"),                // `.exe`, but no rule's suffix
             Self.line("192.0.2.7", "GET /scripts/ROOT.EXE HTTP/1.0"),                  // Nimda's root.exe, any case
             Self.line("192.0.2.7", "GET /default.IDA?NNNN HTTP/1.0"),                  // Code Red's handler
-            Self.line("192.0.2.7", "GET /files/report%202001.pdf HTTP/1.0"),           // needs decoding
+            Self.line("192.0.2.7", "GET /files/report%202001.pdf HTTP/1.0"),           // decoded, harmless
             Self.line("192.0.2.7", "GET /search?q=%2e%2e/cmd.exe HTTP/1.0"),           // escapes only in the query
             Self.line("192.0.2.7", "GET /a/../b.html HTTP/1.0"),                       // `..`
             Self.line("www.example.com", "GET /index.html HTTP/1.1"),                  // resolved by name
@@ -85,9 +85,34 @@ struct LogGateTests {
             "192.0.2.7 - - \(Self.time) \"GET / HTTP/1.0\" 200",                       // short line
         ]
         #expect(Self.gateResults(lines) == [
-            .rejected, .rejected, .parseInFull, .parseInFull, .parseInFull, .rejected, .parseInFull,
+            .rejected, .rejected, .parseInFull, .parseInFull, .rejectedDecoded, .rejected, .parseInFull,
             .rejectedUnresolved, .rejectedUnresolved, .rejected, .parseInFull, .parseInFull, .parseInFull,
         ])
+    }
+
+    @Test("a path with escapes is turned away only if decoding cannot make it look like a probe")
+    func escapedPaths() {
+        func decision(_ target: String, host: String = "192.0.2.7") -> ApacheLineParser.GateResult {
+            Self.gateResults([Self.line(host, "GET \(target) HTTP/1.0")])[0]
+        }
+        // Printable bytes other than `%`, `.` and `\`, ten bytes or more before the path's end.
+        #expect(decision("/files/report%202001.pdf") == .rejectedDecoded)
+        #expect(decision("/a%2Fb%41%7e/index.html?q=%25") == .rejectedDecoded)
+        #expect(decision("/files/report%202001.pdf", host: "www.example") == .rejectedDecodedUnresolved)
+        // An escape in the query or the protocol is not decoded by the matcher.
+        #expect(decision("/index.html?q=%2e%2e") == .rejected)
+        // What decoding could turn into a probe is parsed in full.
+        for target in [
+            "/scripts/%2e%2e/winnt/system32/cmd.exe", "/x%2e.html/index.html", "/..%255c../index.html",
+            "/..%5c../index.html", "/..%c0%af../index.html", "/%u002e%u002e/index.html", "/%zz/index.html",
+            "/%0a/index.html", "/%7f/index.html", "/default.id%61", "/scripts/root%2eexe", "/%41%41/root.exe",
+            "/%41/root.exe", "/abc%20root.exe", "/%",
+        ] {
+            #expect(decision(target) == .parseInFull, "\(target)")
+        }
+        // Ten bytes and more before the end: the decoded path ends like the raw one.
+        #expect(decision("/%41/xroot.exe") == .parseInFull)  // still ends in root.exe
+        #expect(decision("/%41/index.htm") == .rejectedDecoded)
     }
 
     @Test("a dotted quad is recognised exactly as the full parser does")
@@ -134,6 +159,11 @@ struct LogGateTests {
             "/files/report%202001.pdf", "/search?q=a..b&x=%41", "/a.idq?" + String(repeating: "A", count: 230),
             MatchSupport.codeRedI, WormRequests.codeRedII, "/default.ida?short", "/x\\..\\cmd.exe", "/caf\u{e9}.html",
             "/q?", "/..", "/ida", "/e", "/" + String(repeating: "a", count: 40) + "..", "/a?b?c.ida", "/%", "/x.ida%20",
+            "/a%20b/c%2Fd/index.html", "/x%20/scripts/root.exe", "/%2e%2e/%2e%2e/winnt/system32/cmd.exe", "/%2E./cmd.exe",
+            "/a%5cb/index.html", "/a%255c/index.html", "/%c0%ae%c0%ae/index.html", "/%u0041/index.html", "/%41%4/index.html",
+            "/files/report%202001.pdf", "/%64efault.ida?" + String(repeating: "N", count: 120), "/a%3fb/index.html",
+            "/.%2e/winnt/system32/cmd.exe", "/12345678%41.ida", "/1234567%41.ida", "/123456%41.ida",
+            "/default.id%61?" + String(repeating: "X", count: 230), "/scripts/root.ex%65", "/scripts/root.e%78e",
         ]
         let versions = [" HTTP/1.0", " HTTP/1.1", "", " HTTP/..", " junk"]
         let tails = [" 200 1043", " 404 - \"http://example.org/?q=%41\" \"Mozilla/4.0 (compatible; MSIE 5.5)\"",
@@ -161,6 +191,8 @@ struct LogGateTests {
         #expect(decisions.filter { $0 != .parseInFull }.count > 400)
         #expect(decisions.filter { $0 == .parseInFull }.count > 1_500)
         #expect(decisions.contains(.rejectedUnresolved))
+        #expect(decisions.contains(.rejectedDecoded))
+        #expect(plain.matcher.decodedRequests > 200)
         #expect(Set(plain.events.map(\.family)).isSuperset(of: ["code-red-i", "code-red-ii", "nimda", "ida-overflow"]))
         // Small reads join lines at every offset: still the same.
         #expect(Self.fast(text, chunk: 7) == plain)

@@ -62,9 +62,11 @@ struct HTTPGate: Sendable {
 
 extension Matcher {
     /// Counts `count` requests a reader turned away with ``httpGate`` as observed (and matched
-    /// by no rule), so the statistics are those of ``observe(_:emit:)``.
-    mutating func countGatedRequests(_ count: Int) {
+    /// by no rule), `decoded` of them with paths ``observe(_:emit:)`` would have decoded, so
+    /// the statistics are those of ``observe(_:emit:)``.
+    mutating func countGatedRequests(_ count: Int, decoded: Int = 0) {
         counters.observations += count
         counters.httpRequests += count
+        counters.decodedRequests += decoded
     }
 }

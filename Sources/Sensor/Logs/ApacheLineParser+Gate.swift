@@ -9,6 +9,12 @@ extension ApacheLineParser {
         case rejected
         /// The same, but its client is not an IPv4 address.
         case rejectedUnresolved
+        /// A well-formed request whose path holds `%XX` escapes that decoding cannot turn into
+        /// anything a rule's gate looks at (see ``harmlessEscapes(_:from:to:)``): no rule can
+        /// match, but the matcher would have decoded it. Its client is a dotted quad.
+        case rejectedDecoded
+        /// The same, with a client that is not an IPv4 address.
+        case rejectedDecodedUnresolved
         /// Anything else (a request that may match, an unusual or damaged line): parse it in full.
         case parseInFull
     }
@@ -63,6 +69,7 @@ extension ApacheLineParser {
         // over the path before it, `%`, `\`, bytes ≥ 0x80 and `..`.
         var at = start
         var special: UInt64 = 0
+        var percents: UInt64 = 0
         var dotPairs: UInt64 = 0
         var question = -1
         var quote = -1
@@ -83,7 +90,8 @@ extension ApacheLineParser {
                 let questions = mask(63) & beforeQuote
                 let path = questions == 0 ? beforeQuote : Self.below(questions.trailingZeroBitCount)
                 let high = (UInt64(first.highBytes) | UInt64(second.highBytes) << 16) >> shift
-                special |= (mask(37) | mask(LogBytes.backslash) | high) & path
+                special |= (mask(LogBytes.backslash) | high) & path
+                percents |= mask(37) & path
                 let dots = mask(46) & path
                 // A `..` within the blocks, or across the boundary with the ones before.
                 dotPairs |= dots & (dots >> 1)
@@ -107,8 +115,44 @@ extension ApacheLineParser {
         guard gate.rejects(lastByte: last, tail: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: pathEnd - 8, as: UInt64.self))) else {
             return .parseInFull
         }
-        if Self.isDottedQuad(p, head, hostEnd) || LogBytes.ipv4(p, from: 0, to: hostEnd) != nil { return .rejected }
-        return .rejectedUnresolved
+        let resolved = Self.isDottedQuad(p, head, hostEnd) || LogBytes.ipv4(p, from: 0, to: hostEnd) != nil
+        if percents != 0 {
+            // A `%` before the quote: in the path (decoded by the matcher) or after it.
+            guard let escaped = Self.harmlessEscapes(p, from: start, to: pathEnd) else { return .parseInFull }
+            if escaped { return resolved ? .rejectedDecoded : .rejectedDecodedUnresolved }
+        }
+        return resolved ? .rejected : .rejectedUnresolved
+    }
+
+    /// Whether the path `p[from..<to]`, free of `\`, bytes ≥ 0x80 and `..`, decodes (as
+    /// ``URIDecoder`` decodes it) to a path no rule's gate can tell from the raw one: every
+    /// `%` starts a `%XX` escape of a printable ASCII byte other than `%`, `.` and `\`, and
+    /// none is within the last ten bytes.
+    ///
+    /// Such escapes make no second round of decoding, no overlong form, no `%u`, no
+    /// backslash and no `..` (a decoded byte is never a dot, and the raw path has no two dots
+    /// in a row), so the decoded path has none of the evasions; and the decoded path ends
+    /// with the same eight bytes as the raw one (an escape three bytes long ends before
+    /// them), so its last byte and tail are what ``HTTPGate/rejects(lastByte:tail:)`` saw.
+    @inline(__always)
+    static func harmlessEscapes(_ p: UnsafeRawPointer, from: Int, to: Int) -> Bool? {
+        var escaped = false
+        var i = from
+        while i < to {
+            if p.load(fromByteOffset: i, as: UInt8.self) == 37 {
+                guard to - i > 10 else { return nil }
+                let h1 = URIDecoder.hexValue(p.load(fromByteOffset: i + 1, as: UInt8.self))
+                let h2 = URIDecoder.hexValue(p.load(fromByteOffset: i + 2, as: UInt8.self))
+                guard h1 | h2 < 16 else { return nil }
+                let b = h1 &<< 4 | h2
+                guard b >= 0x20, b < 0x7F, b != 37, b != 46, b != LogBytes.backslash else { return nil }
+                escaped = true
+                i += 3
+            } else {
+                i += 1
+            }
+        }
+        return escaped
     }
 
     /// Whether the first `k` bytes at `p` (also in `block`, `k` < 16) are a dotted quad

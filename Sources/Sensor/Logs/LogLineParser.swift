@@ -57,22 +57,39 @@ struct LogLineParser: ~Copyable {
         }
     }
 
-    /// Counts the line as a request and returns true if it is an Apache request line that
-    /// `gate` shows no rule can match (see ``ApacheLineParser/gate(_:_:)``); false means
+    /// What ``gate(_:_:)`` decided about a line.
+    enum Gated {
+        /// Parse the line with ``parse(_:)``.
+        case no
+        /// A request no rule can match, counted.
+        case rejected
+        /// The same, but the matcher would have decoded its path.
+        case rejectedDecoded
+    }
+
+    /// Counts the line as a request and says so if it is an Apache request line that `gate`
+    /// shows no rule can match (see ``ApacheLineParser/gate(_:_:)``); ``Gated/no`` means
     /// parse it with ``parse(_:)``.
     @inline(__always)
-    mutating func gate(_ bytes: UnsafeRawBufferPointer, _ gate: HTTPGate) -> Bool {
-        guard format == .apache, gate.enabled else { return false }
+    mutating func gate(_ bytes: UnsafeRawBufferPointer, _ gate: HTTPGate) -> Gated {
+        guard format == .apache, gate.enabled else { return .no }
         switch apache.gate(bytes, gate) {
         case .rejected:
             statistics.requests += 1
-            return true
+            return .rejected
         case .rejectedUnresolved:
             statistics.requests += 1
             statistics.unresolvedClients += 1
-            return true
+            return .rejected
+        case .rejectedDecoded:
+            statistics.requests += 1
+            return .rejectedDecoded
+        case .rejectedDecodedUnresolved:
+            statistics.requests += 1
+            statistics.unresolvedClients += 1
+            return .rejectedDecoded
         case .parseInFull:
-            return false
+            return .no
         }
     }
 

@@ -90,15 +90,20 @@ public struct LogReader<Source: ByteSource>: ~Copyable {
         parser.lastLine = UnsafeRawBufferPointer(start: nil, count: 0)
         let gate = matcher.httpGate
         var gated = 0
+        var decoded = 0
         defer {
-            matcher.countGatedRequests(gated)
+            matcher.countGatedRequests(gated, decoded: decoded)
             observed += gated
         }
         while true {
             switch buffer.step() {
             case .line(let bytes):
-                if parser.gate(bytes, gate) {
+                let verdict = parser.gate(bytes, gate)
+                if verdict == .rejected {
                     gated += 1
+                } else if verdict == .rejectedDecoded {
+                    gated += 1
+                    decoded += 1
                 } else if let observation = try parser.parse(TextLine(bytes: bytes, number: buffer.lineNumber)) {
                     observed += 1
                     matcher.observe(observation, emit: emit)
