@@ -87,6 +87,30 @@ import Testing
         }
     }
 
+    /// Line ends are found 64 bytes at a time: lines of every length around and across the
+    /// windows, read whole and in pieces, against a plain split.
+    @Test func lineEndsAcrossWindows() throws {
+        var random = SplitMix64(state: 64)
+        var text: [UInt8] = []
+        var expected: [String] = []
+        for i in 0..<3_000 {
+            let length = i < 200 ? i : Int(random.next() % 300)
+            let line = (0..<length).map { k in UInt8(97 + (i + k) % 26) }
+            text += line
+            let crlf = random.next() % 4 == 0
+            text += crlf ? [13, 10] : [10]
+            expected.append(String(decoding: line, as: UTF8.self))
+        }
+        text += Array("no line end".utf8)
+        expected.append("no line end")
+        for (chunk, chunkSize) in [(Int.max, 1 << 20), (Int.max, 63), (Int.max, 64), (Int.max, 65), (7, 1 << 17), (130, 200)] {
+            let result = try split(text, limit: 400, chunk: chunk, chunkSize: chunkSize)
+            #expect(result.lines == expected, "chunk \(chunk), chunk size \(chunkSize)")
+            #expect(result.numbers == Array(1...expected.count))
+            #expect(result.skipped.isEmpty)
+        }
+    }
+
     @Test func aLongStreamKeepsOneBuffer() throws {
         // 64 MiB through a 1 MiB buffer: counts stay exact and nothing grows.
         struct Repeating: ByteSource {
@@ -112,3 +136,4 @@ import Testing
         #expect(capacity == LineReader<Repeating>.defaultChunkSize + 65_536 + 2)
     }
 }
+
