@@ -87,9 +87,9 @@ import Testing
         }
     }
 
-    /// Line ends are found 64 bytes at a time: lines of every length around and across the
-    /// windows, read whole and in pieces, against a plain split.
-    @Test func lineEndsAcrossWindows() throws {
+    /// Lines of every length from 0 to 300 bytes, LF and CRLF, read whole and in pieces of
+    /// many sizes, against a plain split.
+    @Test func linesOfEveryLength() throws {
         var random = SplitMix64(state: 64)
         var text: [UInt8] = []
         var expected: [String] = []

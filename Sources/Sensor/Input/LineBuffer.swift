@@ -9,10 +9,6 @@ import Darwin
 /// It never grows: it holds one chunk plus at most one partial line of `lineLimit + 1` bytes,
 /// so memory stays flat whatever the input's size. A line that outgrows the limit is reported
 /// once (``Step/tooLong(_:)``) and the rest of it is dropped as it streams past.
-///
-/// Line ends are found 64 bytes at a time: one window's `LF`s become a bit mask, and the
-/// lines within it are handed out from the mask without looking at their bytes again (a
-/// `memchr` per line cost more in calls than in bytes: web log lines are short).
 struct LineBuffer: ~Copyable {
     /// What the reader should do next.
     enum Step {
@@ -38,23 +34,12 @@ struct LineBuffer: ~Copyable {
     /// Dropping the rest of an over-long line (already counted) up to its `LF`.
     var droppingLongLine = false
     var sourceEnded = false
-    /// The window last searched: bit `i` of `windowMask` is set if byte `windowStart + i` is
-    /// an `LF`, for the bytes `windowStart..<windowEnd` (at most 64, all before `end`).
-    var windowStart = 0
-    var windowEnd = 0
-    var windowMask: UInt64 = 0
-
-    /// Bytes after the buffer's capacity that a window may load (and ignore).
-    static let windowSlack = 64
 
     init(lineLimit: Int, chunkSize: Int) {
         self.lineLimit = max(1, lineLimit)
         // One chunk after a partial line of up to `lineLimit + 1` bytes (content plus a CR).
         capacity = max(1, chunkSize) + self.lineLimit + 2
-        let allocated = capacity + Self.windowSlack
-        base = UnsafeMutableRawPointer.allocate(byteCount: allocated, alignment: 16)
-        // Windows load bytes past `end`: let them be zeros, not uninitialized memory.
-        base.initializeMemory(as: UInt8.self, repeating: 0, count: allocated)
+        base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
     }
 
     deinit { base.deallocate() }
@@ -77,42 +62,10 @@ struct LineBuffer: ~Copyable {
         return .line(UnsafeRawBufferPointer(start: base + from, count: to - from))
     }
 
-    /// The offset of the first `LF` in `scanned..<end`, or `nil` (then `scanned` is `end`).
-    @inline(__always)
-    mutating func nextNewline() -> Int? {
-        while scanned < end {
-            if scanned >= windowStart && scanned < windowEnd {
-                let rest = windowMask >> UInt64(scanned - windowStart)
-                if rest != 0 { return scanned + rest.trailingZeroBitCount }
-                scanned = windowEnd
-                continue
-            }
-            // A new window at `scanned`: 64 bytes (the slack keeps the loads inside the
-            // allocation), the bits of those at or past `end` cleared.
-            let p = UnsafeRawPointer(base + scanned)
-            let m0 = UInt64(ByteBlock(p).mask(10))
-            let m1 = UInt64(ByteBlock(p + 16).mask(10))
-            let m2 = UInt64(ByteBlock(p + 32).mask(10))
-            let m3 = UInt64(ByteBlock(p + 48).mask(10))
-            let count = Swift.min(64, end - scanned)
-            let valid = count == 64 ? ~UInt64(0) : (UInt64(1) << UInt64(count)) &- 1
-            windowStart = scanned
-            windowEnd = scanned + count
-            windowMask = (m0 | m1 << 16 | m2 << 32 | m3 << 48) & valid
-        }
-        return nil
-    }
-
-    /// Forgets the window (the bytes under it are about to move).
-    @inline(__always)
-    mutating func dropWindow() {
-        windowStart = 0
-        windowEnd = 0
-    }
-
     mutating func step() -> Step {
         while true {
-            if let newline = nextNewline() {
+            if scanned < end, let hit = memchr(base + scanned, 10, end - scanned) {
+                let newline = base.distance(to: UnsafeMutableRawPointer(hit))
                 let from = start
                 start = newline + 1
                 scanned = start
@@ -123,6 +76,7 @@ struct LineBuffer: ~Copyable {
                 lineNumber += 1
                 return finishLine(from: from, to: newline)
             }
+            scanned = end
             if sourceEnded {
                 if droppingLongLine {
                     droppingLongLine = false
@@ -135,7 +89,6 @@ struct LineBuffer: ~Copyable {
                 lineNumber += 1
                 return finishLine(from: from, to: end)
             }
-            dropWindow()
             if droppingLongLine {
                 start = 0
                 end = 0
