@@ -19,7 +19,7 @@ extension ApacheLineParser {
         case parseInFull
     }
 
-    /// The bits below `k` (0...32) of a mask, one bit per byte.
+    /// The bits below `k` (0...64) of a mask, one bit per byte.
     @inline(__always)
     static func below(_ k: Int) -> UInt64 {
         (UInt64(1) << UInt64(k)) &- 1
@@ -74,26 +74,31 @@ extension ApacheLineParser {
         var question = -1
         var quote = -1
         while at < n {
-            // 32 bytes at a time (most targets end within the first 32); the last pair of
-            // blocks is loaded to end at the line's end, its bytes before `at` shifted out.
-            let load = Swift.min(at, n - 32)
+            // 64 bytes at a time (nearly every target and its protocol end within them, so
+            // this loop runs once and its exit is predictable); the last window is loaded to
+            // end at the line's end, its bytes before `at` shifted out.
+            let load = Swift.min(at, n - 64)
             let shift = UInt64(at - load)
-            let first = ByteBlock(p + load)
-            let second = ByteBlock(p + (load + 16))
+            let b0 = ByteBlock(p + load)
+            let b1 = ByteBlock(p + (load + 16))
+            let b2 = ByteBlock(p + (load + 32))
+            let b3 = ByteBlock(p + (load + 48))
             @inline(__always) func mask(_ byte: UInt8) -> UInt64 {
-                (UInt64(first.mask(byte)) | UInt64(second.mask(byte)) << 16) >> shift
+                (UInt64(b0.mask(byte)) | UInt64(b1.mask(byte)) << 16 | UInt64(b2.mask(byte)) << 32
+                    | UInt64(b3.mask(byte)) << 48) >> shift
             }
             let quotes = mask(LogBytes.quote)
             if question < 0 {
                 // The bytes of the path: before the first quote and the first `?`.
-                let beforeQuote = quotes == 0 ? 0xFFFF_FFFF >> shift : Self.below(quotes.trailingZeroBitCount)
+                let beforeQuote = quotes == 0 ? ~UInt64(0) >> shift : Self.below(quotes.trailingZeroBitCount)
                 let questions = mask(63) & beforeQuote
                 let path = questions == 0 ? beforeQuote : Self.below(questions.trailingZeroBitCount)
-                let high = (UInt64(first.highBytes) | UInt64(second.highBytes) << 16) >> shift
+                let high = (UInt64(b0.highBytes) | UInt64(b1.highBytes) << 16 | UInt64(b2.highBytes) << 32
+                    | UInt64(b3.highBytes) << 48) >> shift
                 special |= (mask(LogBytes.backslash) | high) & path
                 percents |= mask(37) & path
                 let dots = mask(46) & path
-                // A `..` within the blocks, or across the boundary with the ones before.
+                // A `..` within the window, or across the boundary with the one before.
                 dotPairs |= dots & (dots >> 1)
                 if at > start, dots & 1 != 0, p.load(fromByteOffset: at - 1, as: UInt8.self) == 46 { dotPairs = 1 }
                 if questions != 0 { question = at + questions.trailingZeroBitCount }
@@ -102,7 +107,7 @@ extension ApacheLineParser {
                 quote = at + quotes.trailingZeroBitCount
                 break
             }
-            at = load + 32
+            at = load + 64
         }
         // The closing quote must be the first one, unescaped and followed by the status.
         guard quote > start, Self.statusFollows(p, quote, n), !Self.isEscaped(p, quote, from: r),
