@@ -2,7 +2,9 @@
 /// ``Observation``: a request whose path decodes to itself (no `%`, `\` or byte ≥ 0x80 before
 /// the `?`), holds no `..`, and ends in a byte no rule's suffix ends in, matches no `http`
 /// rule (see ``CompiledRules``). Readers that find such a request count it and go on; every
-/// other request goes to ``Matcher/observe(_:emit:)`` as usual.
+/// other request goes to ``Matcher/observe(_:emit:)`` as usual. A path whose only escapes
+/// are harmless `%XX` ones (see ``ApacheLineParser/harmlessEscapes(_:from:to:)``) decodes to
+/// one the gate judges the same way from its raw bytes.
 ///
 /// The gate is exact in one direction only, the one that matters: it never turns away a
 /// request a rule would match. A reader may pass it a conservative answer (say a path needs
