@@ -33,7 +33,7 @@ struct Scan: ParsableCommand {
           wormwatch scan /var/log/apache2/access.log
           wormwatch scan access.log.1.gz u_ex010719.log --format ndjson > events.ndjson
           wormwatch scan telescope.pcap --rules rules/telescope.yaml --series new-sources.csv
-          wormwatch scan --follow /var/log/apache2/access.log --format ndjson
+          wormwatch scan --follow /var/log/apache2/access.log /var/log/iis/u_ex*.log --format ndjson
         """
     )
 
@@ -58,7 +58,7 @@ struct Scan: ParsableCommand {
     @Option(help: ArgumentHelp("Write new distinct sources per minute and family (CSV, or JSON for .json).", valueName: "file"))
     var series: String?
 
-    @Flag(help: "Follow one growing file like tail -F (surviving rotation); events are printed as found.")
+    @Flag(help: "Follow the growing files like tail -F (surviving rotation), taking them in turn; events are printed as found.")
     var follow = false
 
     @Option(help: ArgumentHelp("With --follow: stop after this many seconds without new data.", valueName: "seconds"))
@@ -69,8 +69,7 @@ struct Scan: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one log or capture to read (- for standard input)") }
-        if follow && files.count != 1 { throw ValidationError("--follow: follows exactly one file (got \(files.count))") }
-        if follow && files[0] == "-" { throw ValidationError("--follow: needs a file, not standard input") }
+        if follow && files.contains("-") { throw ValidationError("--follow: needs files, not standard input") }
         if let idleTimeout {
             guard follow else { throw ValidationError("--idle-timeout: only with --follow") }
             guard idleTimeout.isFinite && idleTimeout >= 0 else { throw ValidationError("--idle-timeout: must be a number of seconds ≥ 0 (got \(idleTimeout))") }
@@ -109,7 +108,7 @@ struct Scan: ParsableCommand {
             }
             if eventFile != nil { eventFile?.append(event, flush: flushEach) }
         }
-        let reports = follow ? [scan.follow(idleLimit: idleTimeout, onEvent: onEvent)] : scan.run(onEvent: onEvent)
+        let reports = follow ? scan.follow(idleLimit: idleTimeout, onEvent: onEvent) : scan.run(onEvent: onEvent)
         if streaming, !stdoutBuffer.isEmpty, !writeAll(1, stdoutBuffer) { writeFailure = writeFailure ?? "standard output" }
         try eventFile?.close()
         if let writeFailure {

@@ -104,42 +104,52 @@ struct ScanCLITests {
         let none = try wormwatch("scan")
         #expect(none.status == 64)
         #expect(none.stderrLines.first == "wormwatch: error: give at least one log or capture to read (- for standard input)")
-        let two = try wormwatch("scan", "--follow", good, good)
-        #expect(two.stderrLines.first == "wormwatch: error: --follow: follows exactly one file (got 2)")
+        let stdin = try wormwatch("scan", "--follow", good, "-")
+        #expect(stdin.status == 64)
+        #expect(stdin.stderrLines.first == "wormwatch: error: --follow: needs files, not standard input")
     }
 
-    @Test("--follow reads what is appended and survives rotation, like tail -F")
+    @Test("--follow reads what is appended to several files and survives rotation, like tail -F")
     func follow() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let log = folder.appendingPathComponent("access.log")
+        let other = folder.appendingPathComponent("other.log")
         let line = { (n: Int) in
             "10.0.0.\(n) - - [19/Jul/2001:10:00:0\(n % 10) +0000] \"GET /default.ida?\(String(repeating: "N", count: 224))%u9090=a HTTP/1.0\" 404 -\n"
+        }
+        func append(_ text: String, to url: URL) throws {
+            let handle = try FileHandle(forWritingTo: url)
+            handle.seekToEndOfFile()
+            handle.write(Data(text.utf8))
+            try handle.close()
         }
         try line(1).write(to: log, atomically: false, encoding: .utf8)
         let executable = try #require(wormwatchExecutable)
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["scan", "--follow", log.path, "--idle-timeout", "3", "--format", "ndjson"]
+        // The second file does not exist yet: it is waited for.
+        process.arguments = ["scan", "--follow", log.path, other.path, "--idle-timeout", "3", "--format", "ndjson"]
         let output = folder.appendingPathComponent("out.ndjson")
         #expect(FileManager.default.createFile(atPath: output.path, contents: nil))
         process.standardOutput = try FileHandle(forWritingTo: output)
         try process.run()
         Thread.sleep(forTimeInterval: 0.8)
-        let handle = try FileHandle(forWritingTo: log)
-        handle.seekToEndOfFile()
-        handle.write(Data((line(2) + line(3)).utf8))
-        try handle.close()
+        try append(line(2) + line(3), to: log)
+        try line(6).write(to: other, atomically: false, encoding: .utf8)
         Thread.sleep(forTimeInterval: 0.8)
         // Rotate: the old file is renamed, a new one takes its place.
         try FileManager.default.moveItem(at: log, to: folder.appendingPathComponent("access.log.1"))
         try (line(4) + line(5)).write(to: log, atomically: false, encoding: .utf8)
+        try append(line(7), to: other)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         let sources = try String(contentsOf: output, encoding: .utf8).split(separator: "\n").compactMap { text -> String? in
             (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["source"] as? String
         }
-        #expect(sources == ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5"])
+        // Each file's events in order; the two files' events interleave by when they were read.
+        #expect(sources.filter { ["10.0.0.6", "10.0.0.7"].contains($0) } == ["10.0.0.6", "10.0.0.7"])
+        #expect(sources.filter { !["10.0.0.6", "10.0.0.7"].contains($0) } == ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5"])
     }
 
     @Test("simulate --emit-pcap and --emit-log write what scan finds; options are checked")

@@ -1,5 +1,9 @@
 /// Streams the IPv4 TCP and UDP packets of a pcap or pcapng capture as ``Observation``s.
 ///
+/// A capture still being written can be read as it grows: with a source that returns
+/// ``ByteSource/pending`` (a ``FollowByteSource`` that does not wait), ``next()`` returns `nil`
+/// with ``isWaiting`` set when a record is not complete yet, and goes on from there later.
+///
 /// The reader owns one buffer that it reuses (1 MiB by default), so memory stays flat
 /// whatever the capture's size; it grows only to hold a single record larger than itself, and
 /// never beyond the record limit (`maximumPacketLength`, 256 KiB by default, plus 4 KiB for
@@ -66,6 +70,11 @@ public struct CaptureReader<Source: ByteSource>: ~Copyable {
         )
     }
 
+    /// Whether the last ``next()`` returned `nil` because the source has nothing yet
+    /// (``ByteSource/pending``), not because the capture ended: call it again later.
+    public var isWaiting: Bool { waiting }
+    @usableFromInline var waiting = false
+
     /// What has been read so far (complete once ``next()`` has returned `nil`).
     public var statistics: CaptureStatistics { decoder.statistics }
 
@@ -86,12 +95,16 @@ public struct CaptureReader<Source: ByteSource>: ~Copyable {
     @inlinable
     public mutating func next() throws(SensorError) -> Observation? {
         if decoder.pendingHTTP { return decoder.takeHTTPRequest() }
+        waiting = false
         while true {
             switch try decoder.step() {
             case .observation:
                 return decoder.observation
             case .needBytes(let needed):
-                try fill(needed)
+                if !(try fill(needed)) {
+                    waiting = true
+                    return nil
+                }
             case .finished:
                 return nil
             }
@@ -107,13 +120,15 @@ public struct CaptureReader<Source: ByteSource>: ~Copyable {
     }
 
     /// Reads until `needed` unread bytes are buffered (and any oversized block is dropped),
-    /// or the source ends.
+    /// or the source ends; `false` if the source has nothing yet (``ByteSource/pending``).
     @inlinable
-    mutating func fill(_ needed: Int) throws(SensorError) {
+    mutating func fill(_ needed: Int) throws(SensorError) -> Bool {
         while !decoder.sourceEnded && (decoder.discardRemaining > 0 || decoder.available < needed) {
             let space = decoder.readableSpace(atLeast: needed)
             let count = try source.read(into: space)
+            if count < 0 { return false }
             decoder.didRead(count)
         }
+        return true
     }
 }

@@ -10,7 +10,18 @@ import Darwin
 /// whatever the input's size.
 public protocol ByteSource {
     /// Reads up to `buffer.count` bytes into `buffer`; returns how many, 0 only at the end.
+    ///
+    /// A source that follows a growing file may instead return ``pending`` (a negative
+    /// count): nothing now, more may come. ``LogReader/classify(with:observed:emit:)`` and
+    /// ``CaptureReader/next()`` then return, keeping what they hold, and pick up where they
+    /// were on the next call; other readers take it as the end.
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(SensorError) -> Int
+}
+
+extension ByteSource {
+    /// What ``read(into:)`` returns when there is nothing to read yet but the input has not
+    /// ended (see ``FollowByteSource/waits``).
+    public static var pending: Int { -1 }
 }
 
 /// A file (or standard input, `-`) read with `read(2)`.

@@ -84,9 +84,14 @@ public struct LogReader<Source: ByteSource>: ~Copyable {
     /// one to `observed` for each request. The same as ``forEach(_:)`` with
     /// ``Matcher/observe(_:emit:)``, but faster: an Apache request that the matcher's
     /// prefilter turns away is counted without building its observation.
+    ///
+    /// Returns `true` at the end of the log; `false` if the source said it has nothing yet
+    /// (``ByteSource/pending``): call again when it may have more, and reading goes on from
+    /// where it stopped (a line cut by the pause is joined).
+    @discardableResult
     public mutating func classify(
         with matcher: inout Matcher, observed: inout Int, emit: (SensorEvent) -> Void
-    ) throws(SensorError) {
+    ) throws(SensorError) -> Bool {
         parser.lastLine = UnsafeRawBufferPointer(start: nil, count: 0)
         let gate = matcher.httpGate
         var gated = 0
@@ -111,10 +116,12 @@ public struct LogReader<Source: ByteSource>: ~Copyable {
             case .tooLong(let number):
                 parser.skipped.recordTooLong(path: parser.path, line: number, limit: buffer.lineLimit)
             case .needInput(let space):
-                buffer.didRead(try source.read(into: space))
+                let count = try source.read(into: space)
+                if count < 0 { return false }
+                buffer.didRead(count)
             case .finished:
                 try parser.finish()
-                return
+                return true
             }
         }
     }

@@ -10,6 +10,10 @@ import Darwin
 ///
 /// Reads return 0 (end) only when `idleLimit` seconds pass without new data, so a scan can
 /// also stop by itself; with no limit it follows until the process is interrupted.
+///
+/// A source that does not wait (`waits: false`, for following several files in turn)
+/// returns ``ByteSource/pending`` at once when there is nothing new, and 0 only after
+/// ``finish()``; its caller does the waiting.
 public final class FollowByteSource: ByteSource {
     /// The followed path.
     public let path: String
@@ -17,8 +21,14 @@ public final class FollowByteSource: ByteSource {
     public let idleLimit: Double?
     /// How often to look for new data, in seconds.
     public let pollInterval: Double
+    /// Whether a read waits for new data (see the type's description).
+    public let waits: Bool
     /// How many times the file was found replaced or truncated and reopened.
     public private(set) var reopenings = 0
+    /// Bytes read so far, over every file that had the path.
+    public private(set) var bytesRead: Int64 = 0
+    /// Set by ``finish()``: reads return 0 once the file has nothing more.
+    private var finishing = false
 
     private var descriptor: Int32 = -1
     private var inode: UInt64 = 0
@@ -26,10 +36,11 @@ public final class FollowByteSource: ByteSource {
     private var offset: Int64 = 0
 
     /// Follows `path`, starting at its beginning (as `tail -F -n +1`).
-    public init(path: String, idleLimit: Double? = nil, pollInterval: Double = 0.2) throws(SensorError) {
+    public init(path: String, idleLimit: Double? = nil, pollInterval: Double = 0.2, waits: Bool = true) throws(SensorError) {
         self.path = path
         self.idleLimit = idleLimit
         self.pollInterval = pollInterval
+        self.waits = waits
         if !reopen() && errno != ENOENT {
             throw .unreadable(path: path, reason: String(cString: strerror(errno)))
         }
@@ -37,6 +48,11 @@ public final class FollowByteSource: ByteSource {
 
     deinit {
         if descriptor >= 0 { close(descriptor) }
+    }
+
+    /// Ends the input: reads drain what the file holds now, then return 0.
+    public func finish() {
+        finishing = true
     }
 
     /// Opens the file now at `path`; false if there is none (yet).
@@ -69,6 +85,7 @@ public final class FollowByteSource: ByteSource {
                 let n = Glibc.read(descriptor, base, buffer.count)
                 if n > 0 {
                     offset += Int64(n)
+                    bytesRead += Int64(n)
                     return n
                 }
                 if n < 0 && errno != EINTR {
@@ -83,6 +100,8 @@ public final class FollowByteSource: ByteSource {
             } else if reopen() {
                 continue
             }
+            if finishing { return 0 }
+            if !waits { return Self.pending }
             if let idleLimit, idle >= idleLimit { return 0 }
             usleep(useconds_t(pollInterval * 1_000_000))
             idle += pollInterval

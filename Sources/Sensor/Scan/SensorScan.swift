@@ -97,46 +97,65 @@ public struct SensorScan {
 }
 
 extension SensorScan {
-    /// Follows the first input like `tail -F` (see ``FollowByteSource``), reading what is
-    /// appended and surviving rotation, until `idleLimit` seconds pass without new data (or
-    /// for ever). Compressed files cannot be followed.
-    public mutating func follow(idleLimit: Double?, onEvent: (SensorEvent) -> Void) -> InputReport {
-        let path = paths.first ?? "-"
-        var report = InputReport(name: path)
-        do {
-            let source = try FollowByteSource(path: path, idleLimit: idleLimit)
-            var kind = format
-            if kind == .auto { kind = Self.peekIsCapture(path) ? .pcap : .apache }
-            var events = 0
-            if kind == .pcap {
-                matcher.setRecords(.packet, ofInput: 0)
-                var reader = CaptureReader(source: source, path: path, input: 0)
-                defer {
-                    report.kind = reader.format.map { "\($0)" } ?? "pcap"
-                    report.records = reader.statistics.packets
-                    report.skipped = reader.statistics.skipped
-                    report.events = events
+    /// Follows every input like `tail -F` (see ``FollowByteSource``): reads each file from its
+    /// start, then what is appended to it, surviving rotation and truncation, taking the files
+    /// in turn, until `idleLimit` seconds pass without new data in any of them (or for ever).
+    /// Returns one report per input. Compressed files cannot be followed.
+    ///
+    /// Each file is read as a capture if it starts with a capture's magic number when the
+    /// follow begins, as a log otherwise (a file that does not exist yet is waited for, as a
+    /// log). A file is read until it has nothing new before the next one gets its turn.
+    public mutating func follow(
+        idleLimit: Double?, pollInterval: Double = 0.2, onEvent: (SensorEvent) -> Void
+    ) -> [InputReport] {
+        var inputs: [any FollowedInput] = []
+        var reports: [InputReport] = []
+        for (index, path) in paths.enumerated() {
+            do {
+                let source = try FollowByteSource(path: path, pollInterval: pollInterval, waits: false)
+                var kind = format
+                if kind == .auto { kind = Self.peekIsCapture(path) ? .pcap : .apache }
+                if kind == .pcap {
+                    matcher.setRecords(.packet, ofInput: index)
+                    inputs.append(FollowedCapture(source: source, path: path, index: index))
+                } else {
+                    matcher.setRecords(.line, ofInput: index)
+                    let forced: LogFormat? = format == .apache ? .apache : format == .iis ? .iisW3C : nil
+                    inputs.append(FollowedLog(source: source, path: path, index: index, format: forced))
                 }
-                try reader.forEach { observation throws(SensorError) in
-                    report.observations += 1
-                    matcher.observe(observation) { event in events += 1; onEvent(event) }
-                }
-            } else {
-                let forced: LogFormat? = format == .apache ? .apache : format == .iis ? .iisW3C : nil
-                matcher.setRecords(.line, ofInput: 0)
-                var reader = LogReader(source: source, path: path, format: forced, input: 0)
-                defer {
-                    report.kind = reader.format.map { "\($0)" } ?? "log"
-                    report.records = reader.statistics.lines
-                    report.skipped = reader.skipped
-                    report.events = events
-                }
-                try reader.classify(with: &matcher, observed: &report.observations) { event in events += 1; onEvent(event) }
+                reports.append(InputReport(name: path))
+            } catch {
+                var report = InputReport(name: path)
+                report.error = error
+                reports.append(report)
             }
-        } catch {
-            report.error = error
         }
-        return report
+        var idle = 0.0
+        while inputs.contains(where: { !$0.ended }) {
+            var progressed = false
+            for input in inputs where !input.ended {
+                let before = input.source.bytesRead
+                input.pump(&matcher, onEvent)
+                if input.source.bytesRead != before { progressed = true }
+            }
+            if progressed {
+                idle = 0
+                continue
+            }
+            if let idleLimit, idle >= idleLimit {
+                // Quiet for long enough: each file's last bytes (a line without its line end)
+                // are read as its end.
+                for input in inputs where !input.ended {
+                    input.source.finish()
+                    input.pump(&matcher, onEvent)
+                }
+                break
+            }
+            usleep(useconds_t(pollInterval * 1_000_000))
+            idle += pollInterval
+        }
+        for input in inputs { reports[input.index] = input.report }
+        return reports
     }
 
     /// Whether the file at `path` starts with a capture's magic number (false if unreadable).
