@@ -20,7 +20,7 @@ public protocol ByteSource {
 
 extension ByteSource {
     /// What ``read(into:)`` returns when there is nothing to read yet but the input has not
-    /// ended (see ``FollowByteSource/waits``).
+    /// ended (see ``FollowByteSource``).
     public static var pending: Int { -1 }
 }
 

@@ -4,25 +4,17 @@ import Glibc
 import Darwin
 #endif
 
-/// A file followed like `tail -F`: at its end, waits for more to be written; when the file is
-/// replaced (rotated: a new file at the same path) or truncated, reopens it and reads the new
-/// one from its start. A file that does not exist yet is waited for.
+/// A file followed like `tail -F`: at its end, more may be written; when the file is replaced
+/// (rotated: a new file at the same path) or truncated, it is reopened and the new one read
+/// from its start. A file that does not exist yet may appear later.
 ///
-/// Reads return 0 (end) only when `idleLimit` seconds pass without new data, so a scan can
-/// also stop by itself; with no limit it follows until the process is interrupted.
-///
-/// A source that does not wait (`waits: false`, for following several files in turn)
-/// returns ``ByteSource/pending`` at once when there is nothing new, and 0 only after
-/// ``finish()``; its caller does the waiting.
+/// A read that finds nothing new returns ``ByteSource/pending`` at once: the caller decides
+/// how long to wait (``SensorScan/follow(idleLimit:pollInterval:onEvent:)`` polls several
+/// files in turn). Reads return 0, the end, only after ``finish()``, once the file has
+/// nothing more.
 public final class FollowByteSource: ByteSource {
     /// The followed path.
     public let path: String
-    /// Seconds without new data after which reading ends; `nil` follows for ever.
-    public let idleLimit: Double?
-    /// How often to look for new data, in seconds.
-    public let pollInterval: Double
-    /// Whether a read waits for new data (see the type's description).
-    public let waits: Bool
     /// How many times the file was found replaced or truncated and reopened.
     public private(set) var reopenings = 0
     /// Bytes read so far, over every file that had the path.
@@ -36,11 +28,8 @@ public final class FollowByteSource: ByteSource {
     private var offset: Int64 = 0
 
     /// Follows `path`, starting at its beginning (as `tail -F -n +1`).
-    public init(path: String, idleLimit: Double? = nil, pollInterval: Double = 0.2, waits: Bool = true) throws(SensorError) {
+    public init(path: String) throws(SensorError) {
         self.path = path
-        self.idleLimit = idleLimit
-        self.pollInterval = pollInterval
-        self.waits = waits
         if !reopen() && errno != ENOENT {
             throw .unreadable(path: path, reason: String(cString: strerror(errno)))
         }
@@ -79,7 +68,6 @@ public final class FollowByteSource: ByteSource {
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(SensorError) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
-        var idle = 0.0
         while true {
             if descriptor >= 0 {
                 let n = Glibc.read(descriptor, base, buffer.count)
@@ -100,11 +88,7 @@ public final class FollowByteSource: ByteSource {
             } else if reopen() {
                 continue
             }
-            if finishing { return 0 }
-            if !waits { return Self.pending }
-            if let idleLimit, idle >= idleLimit { return 0 }
-            usleep(useconds_t(pollInterval * 1_000_000))
-            idle += pollInterval
+            return finishing ? 0 : Self.pending
         }
     }
 }

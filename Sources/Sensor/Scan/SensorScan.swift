@@ -112,7 +112,7 @@ extension SensorScan {
         var reports: [InputReport] = []
         for (index, path) in paths.enumerated() {
             do {
-                let source = try FollowByteSource(path: path, pollInterval: pollInterval, waits: false)
+                let source = try FollowByteSource(path: path)
                 var kind = format
                 if kind == .auto { kind = Self.peekIsCapture(path) ? .pcap : .apache }
                 if kind == .pcap {
