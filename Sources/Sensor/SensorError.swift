@@ -11,6 +11,8 @@ public enum SensorError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidRules(location: String, reason: String)
     /// An output file cannot be created or written (exit 73).
     case unwritable(path: String, reason: String)
+    /// An Apache `LogFormat` string the reader cannot use (a bad option: exit 64).
+    case invalidLogFormat(format: String, reason: String)
 
     /// The one-line description, `<where>: <what is wrong>`.
     public var description: String {
@@ -19,6 +21,7 @@ public enum SensorError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .unrecognizedFormat(path, reason): "\(path): \(reason)"
         case let .invalidRules(location, reason): "\(location): \(reason)"
         case let .unwritable(path, reason): "\(path): \(reason)"
+        case let .invalidLogFormat(format, reason): "log format \"\(format)\": \(reason)"
         }
     }
 }

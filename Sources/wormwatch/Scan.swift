@@ -33,6 +33,8 @@ struct Scan: ParsableCommand {
           wormwatch scan /var/log/apache2/access.log
           wormwatch scan access.log.1.gz u_ex010719.log --format ndjson > events.ndjson
           wormwatch scan telescope.pcap --rules rules/telescope.yaml --series new-sources.csv
+          wormwatch scan other_vhosts_access.log --apache-log-format vhost_combined
+          wormwatch scan proxy.log --apache-log-format '%a %t "%m %U%q %H" %>s "%{User-Agent}i"'
           wormwatch scan --follow /var/log/apache2/access.log /var/log/iis/u_ex*.log --format ndjson
         """
     )
@@ -42,6 +44,11 @@ struct Scan: ParsableCommand {
 
     @Option(help: "auto, apache, iis or pcap (pcap covers pcapng).")
     var inputFormat: InputFormat = .auto
+
+    @Option(help: ArgumentHelp(
+        "Read the logs as Apache logs written with this LogFormat: a nickname (common, combined, vhost_combined, combinedio) or the format string as in Apache's configuration.",
+        valueName: "format"))
+    var apacheLogFormat: String?
 
     @Option(help: ArgumentHelp("A rules file (wormwatch.rules/1) whose rules are added to the built-in ones; repeatable.", valueName: "file"))
     var rules: [String] = []
@@ -74,6 +81,14 @@ struct Scan: ParsableCommand {
             guard follow else { throw ValidationError("--idle-timeout: only with --follow") }
             guard idleTimeout.isFinite && idleTimeout >= 0 else { throw ValidationError("--idle-timeout: must be a number of seconds ≥ 0 (got \(idleTimeout))") }
         }
+        if let apacheLogFormat {
+            if inputFormat == .iis || inputFormat == .pcap {
+                throw ValidationError("--apache-log-format: reads Apache logs, not --input-format \(inputFormat)")
+            }
+            do { _ = try ApacheLogFormat(parsing: apacheLogFormat) } catch {
+                throw ValidationError("--apache-log-format: \(error.description)")
+            }
+        }
         if noDefaultRules && rules.isEmpty { throw ValidationError("--no-default-rules: give at least one --rules file") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
     }
@@ -83,7 +98,10 @@ struct Scan: ParsableCommand {
     func execute() throws {
         let ruleSet = try loadRules()
         var scan: SensorScan
-        do { scan = try SensorScan(paths: files, format: inputFormat, rules: ruleSet) } catch {
+        do {
+            let custom = try apacheLogFormat.map { text throws(SensorError) in try ApacheLogFormat(parsing: text) }
+            scan = try SensorScan(paths: files, format: inputFormat, apacheFormat: custom, rules: ruleSet)
+        } catch {
             throw CLIError(location: "", message: error.description, status: CLIError.badData)
         }
         let chosen = format ?? (Terminal.stdoutIsTTY ? .table : .ndjson)

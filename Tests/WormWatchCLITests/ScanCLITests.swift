@@ -109,6 +109,35 @@ struct ScanCLITests {
         #expect(stdin.stderrLines.first == "wormwatch: error: --follow: needs files, not standard input")
     }
 
+    @Test("--apache-log-format reads a vhost_combined log; a format it cannot use exits 64 naming why")
+    func apacheLogFormat() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let log = folder.appendingPathComponent("other_vhosts_access.log")
+        try """
+            www.example.com:80 10.1.2.3 - - [19/Jul/2001:10:04:12 -0700] "GET /default.ida?\(String(repeating: "N", count: 224))%u9090=a HTTP/1.0" 404 312 "-" "-"
+            shop.example.com:443 192.0.2.10 - - [19/Jul/2001:10:04:14 -0700] "GET /scripts/..%c0%af../winnt/system32/cmd.exe?/c+dir HTTP/1.0" 404 300 "-" "-"
+
+            """.write(to: log, atomically: true, encoding: .utf8)
+        let run = try wormwatch("scan", log.path, "--apache-log-format", "vhost_combined", "--format", "ndjson")
+        #expect(run.status == 0, "\(run)")
+        let events = String(decoding: run.stdout, as: UTF8.self).split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(events.map { $0["source"] as? String } == ["10.1.2.3", "192.0.2.10"])
+        #expect(events.map { $0["destination_port"] as? Int } == [80, 443])
+        #expect(events.map { $0["family"] as? String } == ["code-red-i", "nimda"])
+        // Read as a plain combined log, the virtual host is taken for the client.
+        let plain = try wormwatch("scan", log.path, "--format", "ndjson")
+        #expect(String(decoding: plain.stdout, as: UTF8.self).contains("\"source\":null"))
+        let bad = try wormwatch("scan", log.path, "--apache-log-format", "%h %t %Z")
+        #expect(bad.status == 64)
+        #expect(bad.stderrLines.first == "wormwatch: error: --apache-log-format: log format \"%h %t %Z\": %Z: unknown directive")
+        let iis = try wormwatch("scan", log.path, "--apache-log-format", "combined", "--input-format", "iis")
+        #expect(iis.status == 64)
+        #expect(iis.stderrLines.first == "wormwatch: error: --apache-log-format: reads Apache logs, not --input-format iis")
+    }
+
     @Test("--follow reads what is appended to several files and survives rotation, like tail -F")
     func follow() throws {
         let folder = try temporaryFolder()

@@ -18,16 +18,21 @@ struct LogLineParser: ~Copyable {
     private var undecidedLines = 0
     /// The line of the last observation, for the on-demand fields (empty once stale).
     var lastLine = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// The user's Apache `LogFormat`, when the log is not common or combined.
+    let custom: ApacheLogFormat?
     private var lastApacheStatus = -1
-    private var lastW3CStatus = 0..<0
-    private var lastW3CUserAgent = 0..<0
+    /// The status and user agent of the last line, for IIS and custom Apache formats.
+    private var lastStatus = 0..<0
+    private var lastUserAgent = 0..<0
 
-    init(path: String, input: Int, format: LogFormat?, lineLimit: Int, skipped: SkippedInput) {
+    init(path: String, input: Int, format: LogFormat?, custom: ApacheLogFormat? = nil, lineLimit: Int, skipped: SkippedInput) {
         self.path = path
         self.skipped = skipped
         self.input = input
-        forced = format
-        self.format = nil
+        self.custom = custom
+        // A custom format is an Apache log by definition: nothing to detect.
+        forced = custom == nil ? format : .apache
+        self.format = custom == nil ? nil : .apache
         scratch = UnsafeMutableRawPointer.allocate(byteCount: max(1, lineLimit) + 2, alignment: 16)
     }
 
@@ -72,7 +77,7 @@ struct LogLineParser: ~Copyable {
     /// parse it with ``parse(_:)``.
     @inline(__always)
     mutating func gate(_ bytes: UnsafeRawBufferPointer, _ gate: HTTPGate) -> Gated {
-        guard format == .apache, gate.enabled else { return .no }
+        guard format == .apache, custom == nil, gate.enabled else { return .no }
         switch apache.gate(bytes, gate) {
         case .rejected:
             statistics.requests += 1
@@ -96,6 +101,7 @@ struct LogLineParser: ~Copyable {
     @inline(__always)
     private mutating func apacheLine(_ line: TextLine) -> Observation? {
         let bytes = line.bytes
+        if let custom { return customLine(line, custom) }
         switch apache.parse(bytes) {
         case .parsed(let fields):
             if fields.requestIsEmpty {
@@ -110,6 +116,33 @@ struct LogLineParser: ~Copyable {
                 kind: .httpRequest, timeNanoseconds: fields.seconds * 1_000_000_000,
                 source: fields.client ?? 0, destination: 0, destinationPort: 80,
                 method: Self.slice(bytes, fields.method), target: Self.slice(bytes, fields.target),
+                input: input, record: line.number)
+        case .failed(let reason):
+            skip(reason, line)
+            return nil
+        }
+    }
+
+    private mutating func customLine(_ line: TextLine, _ custom: ApacheLogFormat) -> Observation? {
+        let bytes = line.bytes
+        switch custom.parse(bytes, time: &apache.time, scratch: scratch) {
+        case .parsed(let fields):
+            if fields.requestIsEmpty {
+                statistics.emptyRequests += 1
+                return nil
+            }
+            statistics.requests += 1
+            if fields.client == nil { statistics.unresolvedClients += 1 }
+            lastLine = bytes
+            lastApacheStatus = -1
+            lastStatus = fields.status
+            lastUserAgent = fields.userAgent
+            let target = fields.target.map { Self.slice(bytes, $0) }
+                ?? UnsafeRawBufferPointer(start: scratch, count: fields.targetLength)
+            return Observation(
+                kind: .httpRequest, timeNanoseconds: fields.seconds * 1_000_000_000,
+                source: fields.client ?? 0, destination: fields.server, destinationPort: fields.port,
+                method: Self.slice(bytes, fields.method), target: target,
                 input: input, record: line.number)
         case .failed(let reason):
             skip(reason, line)
@@ -133,8 +166,8 @@ struct LogLineParser: ~Copyable {
             if fields.client == nil { statistics.unresolvedClients += 1 }
             lastLine = bytes
             lastApacheStatus = -1
-            lastW3CStatus = fields.status
-            lastW3CUserAgent = fields.userAgent
+            lastStatus = fields.status
+            lastUserAgent = fields.userAgent
             let target = fields.targetInLine.map { Self.slice(bytes, $0) }
                 ?? UnsafeRawBufferPointer(start: scratch, count: fields.targetLength)
             return Observation(
@@ -197,7 +230,7 @@ struct LogLineParser: ~Copyable {
     var status: Int? {
         guard let p = lastLine.baseAddress else { return nil }
         if lastApacheStatus >= 0 { return ApacheLineParser.status(in: lastLine, statusOffset: lastApacheStatus) }
-        let range = lastW3CStatus
+        let range = lastStatus
         guard (1...3).contains(range.count) else { return nil }
         return LogTime.digits(p + range.lowerBound, range.count)
     }
@@ -208,6 +241,6 @@ struct LogLineParser: ~Copyable {
         if lastApacheStatus >= 0 {
             return Self.slice(lastLine, ApacheLineParser.userAgent(in: lastLine, statusOffset: lastApacheStatus))
         }
-        return Self.slice(lastLine, lastW3CUserAgent)
+        return Self.slice(lastLine, lastUserAgent)
     }
 }

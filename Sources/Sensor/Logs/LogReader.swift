@@ -27,15 +27,18 @@ public struct LogReader<Source: ByteSource>: ~Copyable {
     private var buffer: LineBuffer
     var parser: LogLineParser
 
-    /// Reads the log in `source`, named `path` in messages; `format` forces a format, `input`
-    /// is copied into every observation. Lines longer than `lineLimit` bytes are skipped.
+    /// Reads the log in `source`, named `path` in messages; `format` forces a format, and
+    /// `apacheFormat` reads it as an Apache log written with that `LogFormat` (whatever
+    /// `format` says); `input` is copied into every observation. Lines longer than
+    /// `lineLimit` bytes are skipped.
     public init(
-        source: consuming Source, path: String, format: LogFormat? = nil, input: Int = 0,
-        lineLimit: Int = LineReader<Source>.defaultLineLimit, skipped: SkippedInput = SkippedInput()
+        source: consuming Source, path: String, format: LogFormat? = nil, apacheFormat: ApacheLogFormat? = nil,
+        input: Int = 0, lineLimit: Int = LineReader<Source>.defaultLineLimit, skipped: SkippedInput = SkippedInput()
     ) {
         self.source = source
         buffer = LineBuffer(lineLimit: lineLimit, chunkSize: LineReader<Source>.defaultChunkSize)
-        parser = LogLineParser(path: path, input: input, format: format, lineLimit: buffer.lineLimit, skipped: skipped)
+        parser = LogLineParser(
+            path: path, input: input, format: format, custom: apacheFormat, lineLimit: buffer.lineLimit, skipped: skipped)
     }
 
     /// The input's name in messages.

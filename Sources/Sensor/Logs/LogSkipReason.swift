@@ -14,6 +14,7 @@ enum LogSkipReason {
     case badDate(Range<Int>)
     case badPort(Range<Int>)
     case badDateDirective(Range<Int>)
+    case formatMismatch(at: Int, expected: [UInt8])
 
     /// The short reason shown after `FILE:LINE:`.
     func message(line: UnsafeRawBufferPointer) -> String {
@@ -37,6 +38,9 @@ enum LogSkipReason {
         case .badDate(let range): return "bad date \"\(text(range))\""
         case .badPort(let range): return "bad s-port \"\(text(range))\""
         case .badDateDirective(let range): return "bad #Date directive \"\(text(range))\""
+        case let .formatMismatch(at, expected):
+            let shown = expected.withUnsafeBytes { LogBytes.excerpt($0) }
+            return "does not match the log format at byte \(at + 1) (expected \"\(shown)\")"
         }
     }
 }

@@ -15,13 +15,21 @@ public struct SensorScan {
     public let paths: [String]
     /// How to read them.
     public let format: InputFormat
+    /// The `LogFormat` of the Apache logs, when they are not common or combined: every input
+    /// that is not a capture is read as an Apache log written with it.
+    public let apacheFormat: ApacheLogFormat?
     /// The matcher, with its rules and state (address scans span inputs).
     public private(set) var matcher: Matcher
 
-    /// Prepares a scan of `paths` with `rules`.
-    public init(paths: [String], format: InputFormat = .auto, rules: RuleSet, limits: Matcher.Limits = Matcher.Limits()) throws(SensorError) {
+    /// Prepares a scan of `paths` with `rules`; `apacheFormat` reads the logs with a custom
+    /// Apache `LogFormat`.
+    public init(
+        paths: [String], format: InputFormat = .auto, apacheFormat: ApacheLogFormat? = nil, rules: RuleSet,
+        limits: Matcher.Limits = Matcher.Limits()
+    ) throws(SensorError) {
         self.paths = paths
         self.format = format
+        self.apacheFormat = apacheFormat
         let descriptors = paths.map { path in
             InputDescriptor(name: path, records: format == .pcap ? .packet : .line)
         }
@@ -80,7 +88,7 @@ public struct SensorScan {
             }
             let forced: LogFormat? = format == .apache ? .apache : format == .iis ? .iisW3C : nil
             matcher.setRecords(.line, ofInput: index)
-            var reader = LogReader(source: source, path: path, format: forced, input: index)
+            var reader = LogReader(source: source, path: path, format: forced, apacheFormat: apacheFormat, input: index)
             var events = 0
             defer {
                 report.kind = (reader.format.map { "\($0)" } ?? "log") + gzip
@@ -121,7 +129,7 @@ extension SensorScan {
                 } else {
                     matcher.setRecords(.line, ofInput: index)
                     let forced: LogFormat? = format == .apache ? .apache : format == .iis ? .iisW3C : nil
-                    inputs.append(FollowedLog(source: source, path: path, index: index, format: forced))
+                    inputs.append(FollowedLog(source: source, path: path, index: index, format: forced, apacheFormat: apacheFormat))
                 }
                 reports.append(InputReport(name: path))
             } catch {
