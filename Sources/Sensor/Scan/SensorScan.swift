@@ -52,6 +52,15 @@ public struct SensorScan {
         return reports
     }
 
+    /// The log format `format` forces, if it forces one.
+    var forcedLogFormat: LogFormat? {
+        switch format {
+        case .apache: .apache
+        case .iis: .iisW3C
+        case .auto, .pcap: nil
+        }
+    }
+
     /// Reads one opened input.
     mutating func read<Source: ByteSource>(
         _ source: InputSource<Source>, index: Int, report: inout InputReport, onEvent: (SensorEvent) -> Void
@@ -86,9 +95,8 @@ public struct SensorScan {
             if capture != nil && format != .auto {
                 throw .unrecognizedFormat(path: path, reason: "is a packet capture, not a \(format) log")
             }
-            let forced: LogFormat? = format == .apache ? .apache : format == .iis ? .iisW3C : nil
             matcher.setRecords(.line, ofInput: index)
-            var reader = LogReader(source: source, path: path, format: forced, apacheFormat: apacheFormat, input: index)
+            var reader = LogReader(source: source, path: path, format: forcedLogFormat, apacheFormat: apacheFormat, input: index)
             var events = 0
             defer {
                 report.kind = (reader.format.map { "\($0)" } ?? "log") + gzip
@@ -128,8 +136,7 @@ extension SensorScan {
                     inputs.append(FollowedCapture(source: source, path: path, index: index))
                 } else {
                     matcher.setRecords(.line, ofInput: index)
-                    let forced: LogFormat? = format == .apache ? .apache : format == .iis ? .iisW3C : nil
-                    inputs.append(FollowedLog(source: source, path: path, index: index, format: forced, apacheFormat: apacheFormat))
+                    inputs.append(FollowedLog(source: source, path: path, index: index, format: forcedLogFormat, apacheFormat: apacheFormat))
                 }
                 reports.append(InputReport(name: path))
             } catch {
