@@ -42,13 +42,18 @@ struct Scan: ParsableCommand {
     @Argument(help: ArgumentHelp("Logs and captures to read (- for standard input).", valueName: "file"))
     var files: [String] = []
 
-    @Option(help: "auto, apache, iis or pcap (pcap covers pcapng).")
+    @Option(help: "auto, apache, iis (W3C extended), iis-native (IIS's comma-separated format) or pcap (pcap covers pcapng).")
     var inputFormat: InputFormat = .auto
 
     @Option(help: ArgumentHelp(
         "Read the logs as Apache logs written with this LogFormat: a nickname (common, combined, vhost_combined, combinedio) or the format string as in Apache's configuration.",
         valueName: "format"))
     var apacheLogFormat: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "The UTC offset of the local times IIS native logs record, as +HH:MM or -HH:MM (default +00:00).",
+        valueName: "offset"))
+    var utcOffset: String?
 
     @Option(help: ArgumentHelp("A rules file (wormwatch.rules/1) whose rules are added to the built-in ones; repeatable.", valueName: "file"))
     var rules: [String] = []
@@ -82,12 +87,15 @@ struct Scan: ParsableCommand {
             guard idleTimeout.isFinite && idleTimeout >= 0 else { throw ValidationError("--idle-timeout: must be a number of seconds ≥ 0 (got \(idleTimeout))") }
         }
         if let apacheLogFormat {
-            if inputFormat == .iis || inputFormat == .pcap {
+            if inputFormat == .iis || inputFormat == .iisNative || inputFormat == .pcap {
                 throw ValidationError("--apache-log-format: reads Apache logs, not --input-format \(inputFormat)")
             }
             do { _ = try ApacheLogFormat(parsing: apacheLogFormat) } catch {
                 throw ValidationError("--apache-log-format: \(error.description)")
             }
+        }
+        if let utcOffset, Self.offsetSeconds(utcOffset) == nil {
+            throw ValidationError("--utc-offset: expected +HH:MM or -HH:MM, at most 14 hours (got '\(utcOffset)')")
         }
         if noDefaultRules && rules.isEmpty { throw ValidationError("--no-default-rules: give at least one --rules file") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
@@ -101,6 +109,7 @@ struct Scan: ParsableCommand {
         do {
             let custom = try apacheLogFormat.map { text throws(SensorError) in try ApacheLogFormat(parsing: text) }
             scan = try SensorScan(paths: files, format: inputFormat, apacheFormat: custom, rules: ruleSet)
+            scan.localTimeOffset = utcOffset.flatMap(Self.offsetSeconds) ?? 0
         } catch {
             throw CLIError(location: "", message: error.description, status: CLIError.badData)
         }
@@ -142,6 +151,20 @@ struct Scan: ParsableCommand {
             try emit(lineEnded(series.hasSuffix(".json") ? newSources.json() : newSources.csv()), to: series, what: "series")
         }
         try finish(reports)
+    }
+
+    /// `+HH:MM`, `-HH:MM` (or without the colon) as seconds east of UTC; `nil` if malformed.
+    static func offsetSeconds(_ text: String) -> Int? {
+        let bytes = Array(text.utf8)
+        guard let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else { return nil }
+        let digits = bytes.dropFirst().filter { $0 != UInt8(ascii: ":") }
+        guard digits.count == 4, bytes.count == 5 || (bytes.count == 6 && bytes[3] == UInt8(ascii: ":")),
+              digits.allSatisfy({ $0 &- 48 < 10 }) else { return nil }
+        let values = digits.map { Int($0 - 48) }
+        let hours = values[0] * 10 + values[1]
+        let minutes = values[2] * 10 + values[3]
+        guard minutes < 60, hours * 60 + minutes <= 14 * 60 else { return nil }
+        return (sign == UInt8(ascii: "-") ? -1 : 1) * (hours * 3600 + minutes * 60)
     }
 
     /// The built-in rules plus the --rules files, or only the files.

@@ -77,7 +77,7 @@ struct Simulate: ParsableCommand {
     @Option(help: ArgumentHelp("Write the probes a recording monitor saw (run 0) as a honeypot's web server log.", valueName: "file.log"))
     var emitLog: String?
 
-    @Option(help: "The log format of --emit-log: apache (combined) or iis (W3C extended).")
+    @Option(help: "The log format of --emit-log: apache (combined), iis (W3C extended) or iis-native (IIS's comma-separated format, times in UTC).")
     var logFormat: EmitLogFormat = .apache
 
     @Option(help: ArgumentHelp("The recording monitor to emit (default: the first with record_probes: true).", valueName: "name"))
@@ -203,7 +203,14 @@ struct Simulate: ParsableCommand {
 /// The web server log formats `--emit-log` writes.
 enum EmitLogFormat: String, ExpressibleByArgument, CaseIterable {
     case apache, iis
-    var format: LogFormat { self == .apache ? .apache : .iisW3C }
+    case iisNative = "iis-native"
+    var format: LogFormat {
+        switch self {
+        case .apache: .apache
+        case .iis: .iisW3C
+        case .iisNative: .iisNative
+        }
+    }
 }
 
 extension ProbeSignature: ExpressibleByArgument {}

@@ -27,7 +27,7 @@ import Testing
                     #expect(!damaged)
                 } catch {
                     #expect(damaged && error == .unrecognizedFormat(
-                        path: name, reason: "not an Apache or IIS W3C log: none of its 4 lines could be read"))
+                        path: name, reason: "not an Apache or IIS log: none of its 4 lines could be read"))
                 }
                 let s = reader.statistics
                 #expect(s.requests == count, "\(name)")

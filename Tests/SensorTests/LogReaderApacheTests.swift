@@ -174,12 +174,12 @@ import Testing
             try readLog("hello\nworld\n\nthis is text\n", path: "notes.txt")
         }
         #expect(error == .unrecognizedFormat(
-            path: "notes.txt", reason: "not an Apache or IIS W3C log: none of its 3 lines could be read"))
+            path: "notes.txt", reason: "not an Apache or IIS log: none of its 3 lines could be read"))
 
         let many = String(repeating: "garbage line\n", count: 5000)
         let manyError = #expect(throws: SensorError.self) { try readLog(many, path: "g") }
         #expect(manyError == .unrecognizedFormat(
-            path: "g", reason: "not an Apache or IIS W3C log: none of the first 1000 lines could be read"))
+            path: "g", reason: "not an Apache or IIS log: none of the first 1000 lines could be read"))
 
         let empty = try readLog("", path: "empty.log")
         #expect(empty.requests.isEmpty)
@@ -193,7 +193,7 @@ import Testing
         let result = try readLog(text)
         #expect(result.format == .apache)
         #expect(result.requests.map(\.record) == [2])
-        #expect(result.skipMessages == ["test.log:1: not an Apache or IIS W3C log line"])
+        #expect(result.skipMessages == ["test.log:1: not an Apache or IIS log line"])
     }
 
     @Test func forcedFormatThatDoesNotMatchThrows() throws {

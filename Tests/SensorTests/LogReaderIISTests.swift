@@ -98,7 +98,7 @@ import Testing
             SeenRequest("2001-07-20T10:00:12.123456789Z", "0.0.0.0", "", "/o", line: 24),
         ])
         #expect(result.skipMessages == [
-            "ex.log:1: not an Apache or IIS W3C log line",
+            "ex.log:1: not an Apache or IIS log line",
             "ex.log:4: no date field and no #Date directive",
             #"ex.log:5: bad #Date directive "2001-07-1x 00:00:00""#,
             "ex.log:9: more fields than #Fields declares (7 for 6)",

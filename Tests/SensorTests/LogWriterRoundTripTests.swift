@@ -77,7 +77,8 @@ import Testing
 
         try runGzip(["-k", path])
         for file in [path, path + ".gz"] {
-            var reader = try LogReader(path: file, input: 2)
+            // IIS native times are local (here -07:00) and the file does not say so.
+            var reader = LogReader(source: try openInput(path: file), path: file, localTimeOffset: -420 * 60, input: 2)
             let result = try collect(&reader)
             #expect(result.format == format)
             #expect(result.skipped.isEmpty)
@@ -87,7 +88,7 @@ import Testing
                 let expected = SeenRequest(
                     isoTime(e.seconds * 1_000_000_000), dotted(e.client), e.method, e.target,
                     line: seen.record, destination: format == .apache ? "0.0.0.0" : dotted(e.server),
-                    port: format == .apache ? 80 : e.port, input: 2)
+                    port: format == .iisW3C ? e.port : 80, input: 2)
                 if seen != expected, mismatches < 5 {
                     mismatches += 1
                     Issue.record("\(file): \(seen) != \(expected)")
@@ -95,17 +96,20 @@ import Testing
             }
             #expect(result.statuses == entries.map(\.status))
             let agents = entries.map { e in
-                e.userAgent.isEmpty ? (format == .apache ? "-" : "") :
+                e.userAgent.isEmpty || format == .iisNative ? (format == .apache ? "-" : "") :
                     (format == .apache ? e.userAgent : e.userAgent.replacingOccurrences(of: " ", with: "+"))
             }
             #expect(result.userAgents == agents)
-            #expect(result.requests.map(\.record) == Array((format == .apache ? 1 : 5)...(format == .apache ? 10_000 : 10_004)))
+            let header = format == .iisW3C ? 4 : 0
+            #expect(result.requests.map(\.record) == Array((1 + header)...(10_000 + header)))
         }
     }
 
     @Test func apacheCombinedRoundTrip() throws { try roundTrip(format: .apache, seed: 2001) }
 
     @Test func iisW3CRoundTrip() throws { try roundTrip(format: .iisW3C, seed: 719) }
+
+    @Test func iisNativeRoundTrip() throws { try roundTrip(format: .iisNative, seed: 918) }
 
     func written(_ format: LogFormat, offset: Int = 0, _ write: (inout LogWriter) throws(SensorError) -> Void) throws -> String {
         let directory = try temporaryDirectory()
@@ -115,6 +119,22 @@ import Testing
         try write(&writer)
         try writer.close()
         return try String(contentsOfFile: path, encoding: .isoLatin1)
+    }
+
+    @Test func exactIISNativeLines() throws {
+        let text = try written(.iisNative, offset: -420) { (w: inout LogWriter) throws(SensorError) in
+            try w.write(
+                timeNanoseconds: 995_562_252_999_999_999, client: 0x0A01_0203, server: 0xC633_6402, serverPort: 80,
+                method: "GET".utf8, target: "/default.ida?NNNN%u9090=a".utf8, status: 404, userAgent: "Mozilla".utf8)
+            try w.write(
+                timeNanoseconds: 995_562_253_000_000_000, client: 0xC000_0207, server: 0, serverPort: 8080,
+                method: "GET".utf8, target: "/a file.html".utf8, status: 0, userAgent: "".utf8)
+        }
+        #expect(text == """
+            10.1.2.3, -, 7/19/01, 10:04:12, W3SVC1, WORMWATCH, 198.51.100.2, 0, 0, 0, 404, 0, GET, /default.ida, NNNN%u9090=a,
+            192.0.2.7, -, 7/19/01, 10:04:13, W3SVC1, WORMWATCH, 0.0.0.0, 0, 0, 0, -, 0, GET, /a+file.html, -,
+
+            """)
     }
 
     @Test func exactApacheLines() throws {

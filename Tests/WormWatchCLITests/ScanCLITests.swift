@@ -85,7 +85,7 @@ struct ScanCLITests {
         #expect(try events(missing).count == 2)
         let notALog = try wormwatch("scan", garbage.path, "--format", "json")
         #expect(notALog.status == 65)
-        #expect(notALog.stderrLines.first?.hasPrefix("wormwatch: error: \(garbage.path): not an Apache or IIS W3C log") == true, "\(notALog)")
+        #expect(notALog.stderrLines.first?.hasPrefix("wormwatch: error: \(garbage.path): not an Apache or IIS log") == true, "\(notALog)")
         let forced = try wormwatch("scan", good, "--input-format", "pcap")
         #expect(forced.status == 65)
         #expect(forced.stderrLines == ["wormwatch: error: \(good): not a pcap or pcapng capture (no capture magic number)"])
@@ -133,6 +133,9 @@ struct ScanCLITests {
         let bad = try wormwatch("scan", log.path, "--apache-log-format", "%h %t %Z")
         #expect(bad.status == 64)
         #expect(bad.stderrLines.first == "wormwatch: error: --apache-log-format: log format \"%h %t %Z\": %Z: unknown directive")
+        let offset = try wormwatch("scan", log.path, "--utc-offset", "7")
+        #expect(offset.status == 64)
+        #expect(offset.stderrLines.first == "wormwatch: error: --utc-offset: expected +HH:MM or -HH:MM, at most 14 hours (got '7')")
         let iis = try wormwatch("scan", log.path, "--apache-log-format", "combined", "--input-format", "iis")
         #expect(iis.status == 64)
         #expect(iis.stderrLines.first == "wormwatch: error: --apache-log-format: reads Apache logs, not --input-format iis")
@@ -208,6 +211,21 @@ struct ScanCLITests {
         #expect(scanned.status == 0, "\(scanned)")
         let scanSummary = try JSONSerialization.jsonObject(with: scanned.stdout) as? [String: Any]
         #expect((scanSummary?["distinct_sources"] as? Int).map(Double.init) == sources)
+        // The same probes in IIS's comma-separated format, written in UTC and read back with
+        // an offset that shifts every time by seven hours.
+        let native = folder.appendingPathComponent("dark-native.log").path
+        let simNative = try wormwatch("simulate", scenario.path, "--emit-log", native, "--log-format", "iis-native", "--format", "json")
+        #expect(simNative.status == 0, "\(simNative)")
+        let scannedNative = try wormwatch("scan", native, "--format", "json")
+        let nativeSummary = try JSONSerialization.jsonObject(with: scannedNative.stdout) as? [String: Any]
+        #expect(nativeSummary?["distinct_sources"] as? Int == scanSummary?["distinct_sources"] as? Int)
+        let shifted = try wormwatch("scan", native, "--format", "json", "--utc-offset", "-07:00")
+        func firstSeen(_ run: Outcome) throws -> Date {
+            let summary = try #require(try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any])
+            let family = try #require((summary["families"] as? [[String: Any]])?.first)
+            return try #require((family["first_seen"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) })
+        }
+        #expect(try firstSeen(shifted).timeIntervalSince(firstSeen(scannedNative)) == 7 * 3600)
         let telescope = packageRoot.appendingPathComponent("rules/telescope.yaml").path
         let fromPcap = try wormwatch("scan", pcap, "--rules", telescope, "--format", "json")
         #expect((try JSONSerialization.jsonObject(with: fromPcap.stdout) as? [String: Any])?["distinct_sources"] as? Int == scanSummary?["distinct_sources"] as? Int)

@@ -5,12 +5,16 @@ public enum LogFormat: String, Sendable, CaseIterable, CustomStringConvertible {
     case apache
     /// IIS W3C extended (`#Software`, `#Version`, `#Date`, `#Fields` directives, UTC times).
     case iisW3C = "iis-w3c"
+    /// Microsoft's IIS log file format: fifteen comma-separated fields, the server's local
+    /// time (see ``IISNativeLineParser``).
+    case iisNative = "iis-native"
 
     public var description: String { rawValue }
 
     /// The format of a log whose content starts with `prefix` (for example
     /// ``InputSource/prefix``), judged by its first non-blank line: a `#` directive means IIS
-    /// W3C, a line Apache's format parses means Apache; `nil` otherwise.
+    /// W3C, a line Apache's format parses means Apache, one of IIS's comma-separated lines IIS
+    /// native; `nil` otherwise.
     public static func detect(_ prefix: [UInt8]) -> LogFormat? {
         var start = 0
         while start < prefix.count {
@@ -21,10 +25,13 @@ public enum LogFormat: String, Sendable, CaseIterable, CustomStringConvertible {
             if last > start {
                 if prefix[start] == 35 { return .iisW3C }
                 var parser = ApacheLineParser()
+                var native = IISNativeLineParser()
                 return prefix.withUnsafeBytes { bytes in
-                    if case .parsed = parser.parse(UnsafeRawBufferPointer(rebasing: bytes[start..<last])) {
-                        return .apache
-                    }
+                    let line = UnsafeRawBufferPointer(rebasing: bytes[start..<last])
+                    if case .parsed = parser.parse(line) { return .apache }
+                    let scratch = UnsafeMutableRawPointer.allocate(byteCount: line.count + 1, alignment: 1)
+                    defer { scratch.deallocate() }
+                    if case .parsed = native.parse(line, scratch: scratch, offset: 0) { return .iisNative }
                     return nil
                 }
             }

@@ -13,6 +13,9 @@ struct LogLineParser: ~Copyable {
     var skipped: SkippedInput
     private var apache = ApacheLineParser()
     private var w3c = W3CLineParser()
+    private var native = IISNativeLineParser()
+    /// Seconds east of UTC of the local times IIS native logs record.
+    let localTimeOffset: Int64
     /// Where IIS targets are rejoined (`stem?query`); as long as the longest line.
     private let scratch: UnsafeMutableRawPointer
     private var undecidedLines = 0
@@ -25,14 +28,19 @@ struct LogLineParser: ~Copyable {
     private var lastStatus = 0..<0
     private var lastUserAgent = 0..<0
 
-    init(path: String, input: Int, format: LogFormat?, custom: ApacheLogFormat? = nil, lineLimit: Int, skipped: SkippedInput) {
+    init(
+        path: String, input: Int, format: LogFormat?, custom: ApacheLogFormat? = nil, localTimeOffset: Int64 = 0,
+        lineLimit: Int, skipped: SkippedInput
+    ) {
+        self.localTimeOffset = localTimeOffset
         self.path = path
         self.skipped = skipped
         self.input = input
         self.custom = custom
         // A custom format is an Apache log by definition: nothing to detect.
         forced = custom == nil ? format : .apache
-        self.format = custom == nil ? nil : .apache
+        // IIS native logs have no header to wait for.
+        self.format = custom != nil ? .apache : format == .iisNative ? .iisNative : nil
         scratch = UnsafeMutableRawPointer.allocate(byteCount: max(1, lineLimit) + 2, alignment: 16)
     }
 
@@ -58,6 +66,7 @@ struct LogLineParser: ~Copyable {
         switch format {
         case .apache: return apacheLine(line)
         case .iisW3C: return w3cLine(line)
+        case .iisNative: return nativeLine(line)
         case nil: return try undecidedLine(line)
         }
     }
@@ -183,6 +192,29 @@ struct LogLineParser: ~Copyable {
         }
     }
 
+    private mutating func nativeLine(_ line: TextLine) -> Observation? {
+        let bytes = line.bytes
+        switch native.parse(bytes, scratch: scratch, offset: localTimeOffset) {
+        case .parsed(let fields):
+            statistics.requests += 1
+            if fields.client == nil { statistics.unresolvedClients += 1 }
+            lastLine = bytes
+            lastApacheStatus = -1
+            lastStatus = fields.status
+            lastUserAgent = 0..<0
+            let target = fields.targetInLine.map { Self.slice(bytes, $0) }
+                ?? UnsafeRawBufferPointer(start: scratch, count: fields.targetLength)
+            return Observation(
+                kind: .httpRequest, timeNanoseconds: fields.seconds * 1_000_000_000,
+                source: fields.client ?? 0, destination: fields.server, destinationPort: 80,
+                method: Self.slice(bytes, fields.method), target: target,
+                input: input, record: line.number)
+        case .failed(let reason):
+            skip(reason, line)
+            return nil
+        }
+    }
+
     private mutating func undecidedLine(_ line: TextLine) throws(SensorError) -> Observation? {
         let bytes = line.bytes
         if bytes[0] == 35, forced != .apache {
@@ -197,6 +229,10 @@ struct LogLineParser: ~Copyable {
                 format = .apache
                 return apacheLine(line)
             case .failed(let reason):
+                if forced == nil, case .parsed = native.parse(bytes, scratch: scratch, offset: localTimeOffset) {
+                    format = .iisNative
+                    return nativeLine(line)
+                }
                 if forced == nil, case .noTime = reason {
                     skip(.notALogLine, line)
                 } else {
@@ -213,9 +249,10 @@ struct LogLineParser: ~Copyable {
 
     private var notALog: String {
         switch forced {
-        case nil: "not an Apache or IIS W3C log"
+        case nil: "not an Apache or IIS log"
         case .apache: "not an Apache log (format forced)"
         case .iisW3C: "not an IIS W3C log (format forced)"
+        case .iisNative: "not an IIS native log (format forced)"
         }
     }
 

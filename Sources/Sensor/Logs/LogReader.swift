@@ -29,16 +29,19 @@ public struct LogReader<Source: ByteSource>: ~Copyable {
 
     /// Reads the log in `source`, named `path` in messages; `format` forces a format, and
     /// `apacheFormat` reads it as an Apache log written with that `LogFormat` (whatever
-    /// `format` says); `input` is copied into every observation. Lines longer than
-    /// `lineLimit` bytes are skipped.
+    /// `format` says); `localTimeOffset` is the offset from UTC, in seconds east, of the
+    /// local times an IIS native log records; `input` is copied into every observation.
+    /// Lines longer than `lineLimit` bytes are skipped.
     public init(
         source: consuming Source, path: String, format: LogFormat? = nil, apacheFormat: ApacheLogFormat? = nil,
-        input: Int = 0, lineLimit: Int = LineReader<Source>.defaultLineLimit, skipped: SkippedInput = SkippedInput()
+        localTimeOffset: Int = 0, input: Int = 0, lineLimit: Int = LineReader<Source>.defaultLineLimit,
+        skipped: SkippedInput = SkippedInput()
     ) {
         self.source = source
         buffer = LineBuffer(lineLimit: lineLimit, chunkSize: LineReader<Source>.defaultChunkSize)
         parser = LogLineParser(
-            path: path, input: input, format: format, custom: apacheFormat, lineLimit: buffer.lineLimit, skipped: skipped)
+            path: path, input: input, format: format, custom: apacheFormat, localTimeOffset: Int64(localTimeOffset),
+            lineLimit: buffer.lineLimit, skipped: skipped)
     }
 
     /// The input's name in messages.

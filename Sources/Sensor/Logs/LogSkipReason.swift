@@ -15,6 +15,7 @@ enum LogSkipReason {
     case badPort(Range<Int>)
     case badDateDirective(Range<Int>)
     case formatMismatch(at: Int, expected: [UInt8])
+    case iisFieldCount(found: Int)
 
     /// The short reason shown after `FILE:LINE:`.
     func message(line: UnsafeRawBufferPointer) -> String {
@@ -23,7 +24,7 @@ enum LogSkipReason {
             return LogBytes.excerpt(UnsafeRawBufferPointer(rebasing: line[clamped]))
         }
         switch self {
-        case .notALogLine: return "not an Apache or IIS W3C log line"
+        case .notALogLine: return "not an Apache or IIS log line"
         case .noTime: return "no [time] field"
         case .badTime(let range): return "bad time \"\(text(range))\""
         case .noRequest: return "no quoted request after the time"
@@ -38,6 +39,8 @@ enum LogSkipReason {
         case .badDate(let range): return "bad date \"\(text(range))\""
         case .badPort(let range): return "bad s-port \"\(text(range))\""
         case .badDateDirective(let range): return "bad #Date directive \"\(text(range))\""
+        case let .iisFieldCount(found):
+            return "\(found) fields, not the IIS format's \(IISNativeLineParser.fieldCount)"
         case let .formatMismatch(at, expected):
             let shown = expected.withUnsafeBytes { LogBytes.excerpt($0) }
             return "does not match the log format at byte \(at + 1) (expected \"\(shown)\")"

@@ -17,6 +17,10 @@ import Darwin
 ///   sc-status cs(User-Agent)` in UTC; the target is split at its first `?`; spaces become
 ///   `+` and control bytes `%hh` (IIS writes one space-free token per field); empty fields `-`.
 ///   The header is written before the first line, its `#Date` that line's time.
+/// - IIS native: `CLIENT, -, M/D/YY, H:MM:SS, W3SVC1, WORMWATCH, SERVER, 0, 0, 0, STATUS, 0,
+///   METHOD, STEM, QUERY,` in the zone `utcOffsetMinutes` east of UTC (the format records local
+///   time and does not say which); fields escaped as for W3C, so none holds `, `; two-digit
+///   years, so only 1970–2069 read back.
 /// - Status codes outside 100...999 are logged as `-`; times are whole seconds.
 public struct LogWriter: ~Copyable {
     /// The fields of the IIS W3C lines written.
@@ -24,7 +28,7 @@ public struct LogWriter: ~Copyable {
 
     /// The output's name in messages.
     public let path: String
-    /// What is written: Apache combined or IIS W3C extended.
+    /// What is written: Apache combined, IIS W3C extended or IIS native.
     public let format: LogFormat
     private let descriptor: Int32
     private let ownsDescriptor: Bool
@@ -39,7 +43,8 @@ public struct LogWriter: ~Copyable {
     private static let bufferSize = 1 << 18
 
     /// Creates (or truncates) the file at `path` (`-`: standard output). `software` is the IIS
-    /// `#Software` directive; `utcOffsetMinutes` the Apache time zone (e.g. -420 for -0700).
+    /// `#Software` directive; `utcOffsetMinutes` the Apache time zone (e.g. -420 for -0700),
+    /// also the local time of IIS native lines.
     public init(
         path: String, format: LogFormat,
         software: String = "Microsoft Internet Information Services 5.0", utcOffsetMinutes: Int = 0
@@ -282,6 +287,8 @@ public struct LogWriter: ~Copyable {
             }
             formatIIS(seconds: seconds, client: client, server: server, serverPort: serverPort, method: method,
                       target: target, status: status, userAgent: userAgent)
+        case .iisNative:
+            formatIISNative(seconds: seconds, client: client, server: server, method: method, target: target, status: status)
         }
     }
 
@@ -319,6 +326,44 @@ public struct LogWriter: ~Copyable {
         put(" - \"-\" \"")
         if userAgent.isEmpty { put(45) } else { putApacheEscaped(userAgent) }
         put("\"\n")
+    }
+
+    private mutating func formatIISNative(
+        seconds: Int64, client: UInt32, server: UInt32, method: UnsafeRawBufferPointer,
+        target: UnsafeRawBufferPointer, status: Int
+    ) {
+        let local = seconds + utcOffsetSeconds
+        let (y, m, d) = LogTime.date(days: local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
+        putIPv4(client)
+        put(", -, ")
+        putNumber(m)
+        put(47)
+        putNumber(d)
+        put(47)
+        putNumber(y % 100, width: 2)
+        put(", ")
+        let s = Int(((local % 86_400) + 86_400) % 86_400)
+        putNumber(s / 3600)
+        put(58)
+        putNumber(s / 60 % 60, width: 2)
+        put(58)
+        putNumber(s % 60, width: 2)
+        put(", W3SVC1, WORMWATCH, ")
+        putIPv4(server)
+        put(", 0, 0, 0, ")
+        putStatus(status)
+        put(", 0, ")
+        putW3CField(method)
+        put(", ")
+        if let question = target.firstIndex(of: 63) {
+            putW3CField(UnsafeRawBufferPointer(rebasing: target[..<question]))
+            put(", ")
+            putW3CField(UnsafeRawBufferPointer(rebasing: target[(question + 1)...]))
+        } else {
+            putW3CField(target)
+            put(", -")
+        }
+        put(",\n")
     }
 
     private mutating func formatIIS(

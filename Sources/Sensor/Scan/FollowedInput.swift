@@ -21,11 +21,16 @@ final class FollowedLog: FollowedInput {
     private(set) var ended = false
     private var reader: LogReader<FollowByteSource>
 
-    init(source: FollowByteSource, path: String, index: Int, format: LogFormat?, apacheFormat: ApacheLogFormat?) {
+    init(
+        source: FollowByteSource, path: String, index: Int, format: LogFormat?, apacheFormat: ApacheLogFormat?,
+        localTimeOffset: Int
+    ) {
         self.source = source
         self.index = index
         report = InputReport(name: path)
-        reader = LogReader(source: source, path: path, format: format, apacheFormat: apacheFormat, input: index)
+        reader = LogReader(
+            source: source, path: path, format: format, apacheFormat: apacheFormat, localTimeOffset: localTimeOffset,
+            input: index)
     }
 
     func pump(_ matcher: inout Matcher, _ onEvent: (SensorEvent) -> Void) {

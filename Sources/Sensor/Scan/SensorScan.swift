@@ -18,6 +18,8 @@ public struct SensorScan {
     /// The `LogFormat` of the Apache logs, when they are not common or combined: every input
     /// that is not a capture is read as an Apache log written with it.
     public let apacheFormat: ApacheLogFormat?
+    /// Seconds east of UTC of the local times in IIS native logs (which do not say).
+    public var localTimeOffset = 0
     /// The matcher, with its rules and state (address scans span inputs).
     public private(set) var matcher: Matcher
 
@@ -57,6 +59,7 @@ public struct SensorScan {
         switch format {
         case .apache: .apache
         case .iis: .iisW3C
+        case .iisNative: .iisNative
         case .auto, .pcap: nil
         }
     }
@@ -91,12 +94,14 @@ public struct SensorScan {
                     onEvent(event)
                 }
             }
-        case .apache, .iis, .auto:
+        case .apache, .iis, .iisNative, .auto:
             if capture != nil && format != .auto {
                 throw .unrecognizedFormat(path: path, reason: "is a packet capture, not a \(format) log")
             }
             matcher.setRecords(.line, ofInput: index)
-            var reader = LogReader(source: source, path: path, format: forcedLogFormat, apacheFormat: apacheFormat, input: index)
+            var reader = LogReader(
+                source: source, path: path, format: forcedLogFormat, apacheFormat: apacheFormat,
+                localTimeOffset: localTimeOffset, input: index)
             var events = 0
             defer {
                 report.kind = (reader.format.map { "\($0)" } ?? "log") + gzip
@@ -136,7 +141,9 @@ extension SensorScan {
                     inputs.append(FollowedCapture(source: source, path: path, index: index))
                 } else {
                     matcher.setRecords(.line, ofInput: index)
-                    inputs.append(FollowedLog(source: source, path: path, index: index, format: forcedLogFormat, apacheFormat: apacheFormat))
+                    inputs.append(FollowedLog(
+                        source: source, path: path, index: index, format: forcedLogFormat, apacheFormat: apacheFormat,
+                        localTimeOffset: localTimeOffset))
                 }
                 reports.append(InputReport(name: path))
             } catch {
