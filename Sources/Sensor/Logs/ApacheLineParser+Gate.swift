@@ -69,7 +69,6 @@ extension ApacheLineParser {
         // over the path before it, `%`, `\`, bytes ≥ 0x80 and `..`.
         var at = start
         var special: UInt64 = 0
-        var percents: UInt64 = 0
         var dotPairs: UInt64 = 0
         var question = -1
         var quote = -1
@@ -93,10 +92,10 @@ extension ApacheLineParser {
                 let beforeQuote = quotes == 0 ? ~UInt64(0) >> shift : Self.below(quotes.trailingZeroBitCount)
                 let questions = mask(63) & beforeQuote
                 let path = questions == 0 ? beforeQuote : Self.below(questions.trailingZeroBitCount)
-                let high = (UInt64(b0.highBytes) | UInt64(b1.highBytes) << 16 | UInt64(b2.highBytes) << 32
-                    | UInt64(b3.highBytes) << 48) >> shift
-                special |= (mask(LogBytes.backslash) | high) & path
-                percents |= mask(37) & path
+                // `%`, `\` and bytes ≥ 0x80 in one mask: rare, told apart below.
+                let odd = (UInt64(b0.mask(37, LogBytes.backslash, orHigh: ())) | UInt64(b1.mask(37, LogBytes.backslash, orHigh: ())) << 16
+                    | UInt64(b2.mask(37, LogBytes.backslash, orHigh: ())) << 32 | UInt64(b3.mask(37, LogBytes.backslash, orHigh: ())) << 48) >> shift
+                special |= odd & path
                 let dots = mask(46) & path
                 // A `..` within the window, or across the boundary with the one before.
                 dotPairs |= dots & (dots >> 1)
@@ -111,7 +110,7 @@ extension ApacheLineParser {
         }
         // The closing quote must be the first one, unescaped and followed by the status.
         guard quote > start, Self.statusFollows(p, quote, n), !Self.isEscaped(p, quote, from: r),
-              special == 0, dotPairs == 0 else { return .parseInFull }
+              dotPairs == 0 else { return .parseInFull }
         // The target ends before ` HTTP/x.y` (as in the full parse), the path at the `?`.
         let targetEnd = Self.targetEnd(p, methodEnd: methodEnd, quote: quote)
         guard targetEnd > start else { return .parseInFull }
@@ -121,18 +120,20 @@ extension ApacheLineParser {
             return .parseInFull
         }
         let resolved = Self.isDottedQuad(p, head, hostEnd) || LogBytes.ipv4(p, from: 0, to: hostEnd) != nil
-        if percents != 0 {
-            // A `%` before the quote: in the path (decoded by the matcher) or after it.
+        if special != 0 {
+            // A `%`, `\` or high byte before the quote: in the path (where `\` and high bytes
+            // need the full parse, `%` may) or after it (where the matcher does not look).
             guard let escaped = Self.harmlessEscapes(p, from: start, to: pathEnd) else { return .parseInFull }
             if escaped { return resolved ? .rejectedDecoded : .rejectedDecodedUnresolved }
         }
         return resolved ? .rejected : .rejectedUnresolved
     }
 
-    /// Whether the path `p[from..<to]`, free of `\`, bytes ≥ 0x80 and `..`, decodes (as
-    /// ``URIDecoder`` decodes it) to a path no rule's gate can tell from the raw one: every
-    /// `%` starts a `%XX` escape of a printable ASCII byte other than `%`, `.` and `\`, and
-    /// none is within the last ten bytes.
+    /// Whether the path `p[from..<to]`, free of `..`, decodes (as ``URIDecoder`` decodes it)
+    /// to a path no rule's gate can tell from the raw one: it holds no `\` and no byte
+    /// ≥ 0x80, every `%` starts a `%XX` escape of a printable ASCII byte other than `%`, `.`
+    /// and `\`, and none is within the last ten bytes. `nil` if not; otherwise whether it has
+    /// a `%` at all.
     ///
     /// Such escapes make no second round of decoding, no overlong form, no `%u`, no
     /// backslash and no `..` (a decoded byte is never a dot, and the raw path has no two dots
@@ -144,7 +145,9 @@ extension ApacheLineParser {
         var escaped = false
         var i = from
         while i < to {
-            if p.load(fromByteOffset: i, as: UInt8.self) == 37 {
+            let c = p.load(fromByteOffset: i, as: UInt8.self)
+            guard c != LogBytes.backslash, c < 0x80 else { return nil }
+            if c == 37 {
                 guard to - i > 10 else { return nil }
                 let h1 = URIDecoder.hexValue(p.load(fromByteOffset: i + 1, as: UInt8.self))
                 let h2 = URIDecoder.hexValue(p.load(fromByteOffset: i + 2, as: UInt8.self))

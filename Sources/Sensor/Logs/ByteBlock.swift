@@ -42,6 +42,14 @@ struct ByteBlock {
     var highBytes: UInt32 {
         UInt32(truncatingIfNeeded: _mm_movemask_epi8(vector))
     }
+
+    /// Bit `i` set where byte `i` is `a`, is `b`, or is 0x80 or more (one `movemask`).
+    @inlinable @inline(__always)
+    func mask(_ a: UInt8, _ b: UInt8, orHigh: Void) -> UInt32 {
+        let equal = _mm_or_si128(
+            _mm_cmpeq_epi8(vector, _mm_set1_epi8(Int8(bitPattern: a))), _mm_cmpeq_epi8(vector, _mm_set1_epi8(Int8(bitPattern: b))))
+        return UInt32(truncatingIfNeeded: _mm_movemask_epi8(_mm_or_si128(equal, vector)))
+    }
     #else
     @usableFromInline let low: UInt64
     @usableFromInline let high: UInt64
@@ -82,5 +90,8 @@ struct ByteBlock {
 
     @inlinable @inline(__always)
     var highBytes: UInt32 { Self.gather(low) | Self.gather(high) << 8 }
+
+    @inlinable @inline(__always)
+    func mask(_ a: UInt8, _ b: UInt8, orHigh: Void) -> UInt32 { mask(a) | mask(b) | highBytes }
     #endif
 }
