@@ -132,6 +132,27 @@ struct LogLineParser: ~Copyable {
         }
     }
 
+    /// A request read by the IIS or custom Apache parsers, counted, its status and user agent
+    /// kept for ``status`` and ``userAgent``; `target` `nil` means the scratch buffer's first
+    /// `targetLength` bytes.
+    private mutating func request(
+        _ line: TextLine, nanoseconds: Int64, client: UInt32?, server: UInt32, port: UInt16, method: Range<Int>,
+        target: Range<Int>?, targetLength: Int, status: Range<Int>, userAgent: Range<Int>
+    ) -> Observation {
+        let bytes = line.bytes
+        statistics.requests += 1
+        if client == nil { statistics.unresolvedClients += 1 }
+        lastLine = bytes
+        lastApacheStatus = -1
+        lastStatus = status
+        lastUserAgent = userAgent
+        return Observation(
+            kind: .httpRequest, timeNanoseconds: nanoseconds, source: client ?? 0, destination: server,
+            destinationPort: port, method: Self.slice(bytes, method),
+            target: target.map { Self.slice(bytes, $0) } ?? UnsafeRawBufferPointer(start: scratch, count: targetLength),
+            input: input, record: line.number)
+    }
+
     private mutating func customLine(_ line: TextLine, _ custom: ApacheLogFormat) -> Observation? {
         let bytes = line.bytes
         switch custom.parse(bytes, time: &apache.time, scratch: scratch) {
@@ -140,19 +161,10 @@ struct LogLineParser: ~Copyable {
                 statistics.emptyRequests += 1
                 return nil
             }
-            statistics.requests += 1
-            if fields.client == nil { statistics.unresolvedClients += 1 }
-            lastLine = bytes
-            lastApacheStatus = -1
-            lastStatus = fields.status
-            lastUserAgent = fields.userAgent
-            let target = fields.target.map { Self.slice(bytes, $0) }
-                ?? UnsafeRawBufferPointer(start: scratch, count: fields.targetLength)
-            return Observation(
-                kind: .httpRequest, timeNanoseconds: fields.seconds * 1_000_000_000,
-                source: fields.client ?? 0, destination: fields.server, destinationPort: fields.port,
-                method: Self.slice(bytes, fields.method), target: target,
-                input: input, record: line.number)
+            return request(
+                line, nanoseconds: fields.seconds * 1_000_000_000, client: fields.client, server: fields.server,
+                port: fields.port, method: fields.method, target: fields.target, targetLength: fields.targetLength,
+                status: fields.status, userAgent: fields.userAgent)
         case .failed(let reason):
             skip(reason, line)
             return nil
@@ -171,19 +183,10 @@ struct LogLineParser: ~Copyable {
         }
         switch w3c.parseFields(bytes, scratch: scratch) {
         case .request(let fields):
-            statistics.requests += 1
-            if fields.client == nil { statistics.unresolvedClients += 1 }
-            lastLine = bytes
-            lastApacheStatus = -1
-            lastStatus = fields.status
-            lastUserAgent = fields.userAgent
-            let target = fields.targetInLine.map { Self.slice(bytes, $0) }
-                ?? UnsafeRawBufferPointer(start: scratch, count: fields.targetLength)
-            return Observation(
-                kind: .httpRequest, timeNanoseconds: fields.seconds * 1_000_000_000 + fields.nanoseconds,
-                source: fields.client ?? 0, destination: fields.server, destinationPort: fields.port,
-                method: Self.slice(bytes, fields.method), target: target,
-                input: input, record: line.number)
+            return request(
+                line, nanoseconds: fields.seconds * 1_000_000_000 + fields.nanoseconds, client: fields.client,
+                server: fields.server, port: fields.port, method: fields.method, target: fields.targetInLine,
+                targetLength: fields.targetLength, status: fields.status, userAgent: fields.userAgent)
         case .failed(let reason):
             skip(reason, line)
             return nil
@@ -196,19 +199,10 @@ struct LogLineParser: ~Copyable {
         let bytes = line.bytes
         switch native.parse(bytes, scratch: scratch, offset: localTimeOffset) {
         case .parsed(let fields):
-            statistics.requests += 1
-            if fields.client == nil { statistics.unresolvedClients += 1 }
-            lastLine = bytes
-            lastApacheStatus = -1
-            lastStatus = fields.status
-            lastUserAgent = 0..<0
-            let target = fields.targetInLine.map { Self.slice(bytes, $0) }
-                ?? UnsafeRawBufferPointer(start: scratch, count: fields.targetLength)
-            return Observation(
-                kind: .httpRequest, timeNanoseconds: fields.seconds * 1_000_000_000,
-                source: fields.client ?? 0, destination: fields.server, destinationPort: 80,
-                method: Self.slice(bytes, fields.method), target: target,
-                input: input, record: line.number)
+            return request(
+                line, nanoseconds: fields.seconds * 1_000_000_000, client: fields.client, server: fields.server,
+                port: 80, method: fields.method, target: fields.targetInLine, targetLength: fields.targetLength,
+                status: fields.status, userAgent: 0..<0)
         case .failed(let reason):
             skip(reason, line)
             return nil
