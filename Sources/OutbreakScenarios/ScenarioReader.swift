@@ -1,5 +1,6 @@
 import Foundation
 import Outbreak
+import WormWatchCore
 import Yams
 
 /// Walks a scenario's YAML tree into a ``Scenario``, remembering each field's line.
@@ -164,7 +165,7 @@ final class ScenarioReader {
         var start: Int64 = 0
         if let node = top["start"] {
             let text = try string(node, "start")
-            guard let t = UTCCalendar.parse(text) else { throw fail(node, "start", "'\(text)' is not a UTC time like 2001-07-19T10:00:00Z") }
+            guard let t = UTCCalendar.parseISO8601(text) else { throw fail(node, "start", "'\(text)' is not a UTC time like 2001-07-19T10:00:00Z") }
             start = t
         }
         guard let durationNode = top["duration_hours"] else { throw fail(root, "duration_hours", "missing") }

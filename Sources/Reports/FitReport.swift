@@ -1,6 +1,7 @@
 import Charts
 import Foundation
 import Outbreak
+import WormWatchCore
 
 /// The output of `wormwatch fit`: a model's parameters with 95 % confidence intervals and the
 /// goodness of fit, as a table, a `wormwatch.fit/1` JSON document or an SVG of data and fit.

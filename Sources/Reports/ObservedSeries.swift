@@ -1,4 +1,5 @@
 import Outbreak
+import WormWatchCore
 
 /// A time series read from a CSV file: one count per time, with the line each came from.
 public struct ObservedSeries: Sendable, Equatable {
@@ -85,7 +86,7 @@ public enum SeriesCSV {
             if let seconds = Double(timeText), seconds.isFinite, isoTimes != true {
                 time = seconds
                 isoTimes = false
-            } else if let instant = UTCCalendar.parse(timeText), isoTimes != false {
+            } else if let instant = UTCCalendar.parseISO8601(timeText), isoTimes != false {
                 time = Double(instant)
                 isoTimes = true
                 if series.start == nil { series.start = instant }
@@ -93,7 +94,7 @@ public enum SeriesCSV {
                 throw SeriesCSVError(line: lineNumber, message: "\(timeColumn): empty; expected a time")
             } else if isoTimes == true, Double(timeText) != nil {
                 throw SeriesCSVError(line: lineNumber, message: "\(timeColumn): '\(timeText)' is in seconds, but the earlier times are ISO 8601")
-            } else if isoTimes == false, UTCCalendar.parse(timeText) != nil {
+            } else if isoTimes == false, UTCCalendar.parseISO8601(timeText) != nil {
                 throw SeriesCSVError(line: lineNumber, message: "\(timeColumn): '\(timeText)' is ISO 8601, but the earlier times are in seconds")
             } else {
                 throw SeriesCSVError(line: lineNumber, message: "\(timeColumn): '\(timeText)' is neither seconds nor an ISO 8601 UTC time like 2001-07-19T10:00:00Z")

@@ -1,5 +1,6 @@
 import Charts
 import Outbreak
+import WormWatchCore
 
 /// The output of `wormwatch simulate`: the ensemble's time series and summary in the
 /// documented formats (`wormwatch.simulation/1`), and its chart.
@@ -143,14 +144,14 @@ public struct SimulationReport: Sendable {
         for (m, monitor) in scenario.monitors.enumerated() {
             for c in monitorColumns(m) { header += names("\(monitor.name).\(c.name)") }
         }
-        var lines = [header.map(csvField).joined(separator: ",")]
+        var lines = [header.map(CSV.field).joined(separator: ",")]
         let bands = columns.map { ensemble.band($0.value) }
         let monitorBands = scenario.monitors.indices.map { m in monitorColumns(m).map { ensemble.band($0.value) } }
         for (k, t) in rowTimes.enumerated() {
             var fields = [isoTime(t), JSONWriter.format(t)]
             func add(_ q: Quantiles) {
-                fields.append(csvNumber(q.median))
-                if runs > 1 { fields.append(csvNumber(q.p05)); fields.append(csvNumber(q.p95)) }
+                fields.append(CSV.number(q.median))
+                if runs > 1 { fields.append(CSV.number(q.p05)); fields.append(CSV.number(q.p95)) }
             }
             for c in bands.indices { add(bands[c][k]) }
             for m in monitorBands.indices { for c in monitorBands[m].indices { add(monitorBands[m][c][k]) } }
@@ -213,7 +214,7 @@ public struct SimulationReport: Sendable {
         var out = "time,elapsed_seconds,monitor,source,destination\n"
         out.reserveCapacity(merged.count * 64)
         for (p, name) in merged {
-            out += isoTime(p.time) + "," + JSONWriter.format(p.time) + "," + csvField(name) + ","
+            out += isoTime(p.time) + "," + JSONWriter.format(p.time) + "," + CSV.field(name) + ","
                 + IPv4Address(p.source).description + "," + IPv4Address(p.destination).description + "\n"
         }
         return out
@@ -257,10 +258,4 @@ public struct SimulationReport: Sendable {
             bands: bands)
         return chart.svg()
     }
-}
-
-func csvNumber(_ x: Double) -> String { x.isFinite ? JSONWriter.format(x) : "" }
-
-func csvField(_ s: String) -> String {
-    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
 }

@@ -1,6 +1,7 @@
 import Charts
 import Foundation
 import Outbreak
+import WormWatchCore
 
 /// A problem with a sweep's options or one of its grid points: where (an option such as
 /// `--vary`), what is wrong, and optionally a hint.
@@ -295,10 +296,10 @@ public struct SweepReport: Sendable {
 
     /// One row per point: the parameter values, median, p05, p95, runs_without_value.
     public func csv() -> String {
-        var lines = [(parameters.map(\.name) + ["median", "p05", "p95", "runs_without_value"]).map(csvField).joined(separator: ",")]
+        var lines = [(parameters.map(\.name) + ["median", "p05", "p95", "runs_without_value"]).map(CSV.field).joined(separator: ",")]
         for point in points {
             let q = point.quantiles
-            lines.append((point.values.map(JSONWriter.format) + [csvNumber(q.median), csvNumber(q.p05), csvNumber(q.p95), String(point.runsWithoutValue)])
+            lines.append((point.values.map(JSONWriter.format) + [CSV.number(q.median), CSV.number(q.p05), CSV.number(q.p95), String(point.runsWithoutValue)])
                 .joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"

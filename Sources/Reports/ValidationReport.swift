@@ -2,6 +2,7 @@ import Charts
 import EpidemicModels
 import Foundation
 import Outbreak
+import WormWatchCore
 
 /// A figure from the published record of an outbreak, and how to compare a simulation with it.
 public struct PublishedFigure: Sendable {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Outbreak
 import OutbreakScenarios
 import Reports
+import WormWatchCore
 
 struct Scenarios: ParsableCommand {
     static let configuration = CommandConfiguration(

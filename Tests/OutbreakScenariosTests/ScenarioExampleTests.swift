@@ -2,6 +2,7 @@ import Foundation
 import Outbreak
 import Testing
 @testable import OutbreakScenarios
+import WormWatchCore
 
 private func prefix(_ text: String) -> IPv4Prefix { IPv4Prefix(text)! }
 private func address(_ text: String) -> UInt32 { IPv4Address(text)!.value }

@@ -2,6 +2,7 @@ import Foundation
 import Outbreak
 import Testing
 @testable import OutbreakScenarios
+import WormWatchCore
 
 @Suite("Scenario presets")
 struct ScenarioPresetTests {

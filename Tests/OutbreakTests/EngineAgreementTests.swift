@@ -1,5 +1,6 @@
 import Testing
 import Outbreak
+import WormWatchCore
 
 /// The exact engine against the per-probe reference engine: the same model, so the same
 /// distributions. Each test compares a per-run statistic over independent runs with a

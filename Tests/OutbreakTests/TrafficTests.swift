@@ -1,5 +1,6 @@
 import Testing
 import Outbreak
+import WormWatchCore
 
 @Suite("Traffic")
 struct TrafficTests {

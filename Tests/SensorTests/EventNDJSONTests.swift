@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WormWatchCore
 @testable import Sensor
 
 /// Event lines: exact bytes, times, addresses, and escaping that survives any input.
@@ -28,27 +29,6 @@ struct EventNDJSONTests {
         let packet = EventNDJSON.line(Self.event(destination: 0x0A01_0203, kind: .packet))
         #expect(packet.contains(#""destination":"10.1.2.3""#))
         #expect(packet.hasSuffix(#""input":"access.log","packet":17}"# + "\n"))
-    }
-
-    @Test("times: fraction only when not zero, in groups of three digits, before 1970 too")
-    func times() {
-        #expect(OutputText.iso8601(nanoseconds: Self.t0) == "2001-07-19T10:00:00Z")
-        #expect(OutputText.iso8601(nanoseconds: Self.t0 + 250_000_000) == "2001-07-19T10:00:00.250Z")
-        #expect(OutputText.iso8601(nanoseconds: Self.t0 + 1_000) == "2001-07-19T10:00:00.000001Z")
-        #expect(OutputText.iso8601(nanoseconds: Self.t0 + 1) == "2001-07-19T10:00:00.000000001Z")
-        #expect(OutputText.iso8601(nanoseconds: 0) == "1970-01-01T00:00:00Z")
-        #expect(OutputText.iso8601(nanoseconds: -1) == "1969-12-31T23:59:59.999999999Z")
-        #expect(OutputText.iso8601(nanoseconds: 1_074_556_800 * 1_000_000_000) == "2004-01-20T00:00:00Z")
-        #expect(OutputText.iso8601(nanoseconds: 951_782_400 * 1_000_000_000) == "2000-02-29T00:00:00Z")
-        #expect(OutputText.iso8601(nanoseconds: .max) == "2262-04-11T23:47:16.854775807Z")
-        #expect(OutputText.iso8601(nanoseconds: .min) == "1677-09-21T00:12:43.145224192Z")
-    }
-
-    @Test("addresses in dotted quad")
-    func addresses() {
-        #expect(OutputText.address(0) == "0.0.0.0")
-        #expect(OutputText.address(0xFFFF_FFFF) == "255.255.255.255")
-        #expect(OutputText.address(0xC633_6409) == "198.51.100.9")
     }
 
     @Test("quotes, backslashes, control bytes, DEL and U+2028 are escaped")

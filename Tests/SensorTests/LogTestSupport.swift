@@ -1,6 +1,7 @@
 import Foundation
 import Outbreak
 @testable import Sensor
+import WormWatchCore
 
 /// An observation copied out of the reader's buffers, in readable form for exact asserts.
 struct SeenRequest: Equatable, CustomStringConvertible {

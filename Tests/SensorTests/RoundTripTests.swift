@@ -2,6 +2,7 @@ import Foundation
 import Outbreak
 import Testing
 @testable import Sensor
+import WormWatchCore
 
 /// simulate → real-format files → scan gives back exactly what the engine recorded.
 @Suite("Round trip: engine probes → pcap / web log → scan")

@@ -1,3 +1,4 @@
+import WormWatchCore
 /// The address space a simulation runs in: the first `2^bits` IPv4 addresses.
 ///
 /// Full scale is `bits == 32`, all of IPv4. Smaller spaces (from `2^16`) keep the same

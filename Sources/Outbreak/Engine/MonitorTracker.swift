@@ -1,4 +1,5 @@
 import Foundation
+import WormWatchCore
 
 /// What one monitor sees, kept exactly without drawing probes.
 ///

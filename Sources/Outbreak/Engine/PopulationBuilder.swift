@@ -1,3 +1,4 @@
+import WormWatchCore
 /// Places a scenario's vulnerable hosts: N distinct addresses, sorted.
 ///
 /// Every placement draws addresses independently from its distribution and rejects

@@ -1,3 +1,4 @@
+import WormWatchCore
 /// The per-probe reference engine: draws every probe.
 ///
 /// Each active infected host emits probes as a Poisson process of its rate; each probe

@@ -1,4 +1,5 @@
 import Foundation
+import WormWatchCore
 
 /// Facts about a scenario that both engines derive the same way.
 struct ScenarioPlan {

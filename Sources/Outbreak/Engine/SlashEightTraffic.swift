@@ -1,3 +1,4 @@
+import WormWatchCore
 /// Probe traffic into each /8 of IPv4, as interval means (the "Internet slowdown" by region).
 ///
 /// Uniform ('anywhere') probes spread over the space in proportion to each /8's scannable

@@ -1,3 +1,4 @@
+import WormWatchCore
 extension Scenario {
     /// Checks that the scenario is consistent; throws the first problem found.
     public func validate() throws(ScenarioError) {

@@ -1,4 +1,5 @@
 import Foundation
+import WormWatchCore
 
 /// Everything that defines one outbreak: where hosts live, how the worm behaves,
 /// what happens to hosts, the network, what is observed, and for how long.

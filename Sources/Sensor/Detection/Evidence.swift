@@ -1,3 +1,4 @@
+import WormWatchCore
 /// The short evidence strings of events.
 enum Evidence {
     /// How many bytes of a request target the evidence shows.
@@ -35,9 +36,9 @@ enum Evidence {
         out.reserveCapacity(64)
         out.append(contentsOf: transport.rawValue.utf8)
         out.append(UInt8(ascii: "/"))
-        OutputText.appendInteger(Int(port), to: &out)
+        DecimalText.append(Int(port), to: &out)
         out.append(contentsOf: ", ".utf8)
-        OutputText.appendInteger(length, to: &out)
+        DecimalText.append(length, to: &out)
         out.append(contentsOf: "-byte payload".utf8)
         if !payload.isEmpty {
             out.append(contentsOf: ", first bytes".utf8)

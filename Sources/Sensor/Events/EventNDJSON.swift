@@ -1,3 +1,4 @@
+import WormWatchCore
 /// Events as NDJSON, `wormwatch.event/1`: one complete JSON object per line, keys in a fixed
 /// order, so the same events give the same bytes.
 ///
@@ -15,13 +16,13 @@ public enum EventNDJSON {
     /// Appends one line, ending in `\n`.
     public static func append(_ event: SensorEvent, to out: inout [UInt8]) {
         out.append(contentsOf: #"{"format":"wormwatch.event/1","time":""#.utf8)
-        OutputText.append(nanoseconds: event.timeNanoseconds, to: &out)
+        UTCCalendar.appendISO8601(nanoseconds: event.timeNanoseconds, to: &out)
         out.append(contentsOf: #"","source":"#.utf8)
         appendAddress(event.source, to: &out)
         out.append(contentsOf: #","destination":"#.utf8)
         appendAddress(event.destination, to: &out)
         out.append(contentsOf: #","destination_port":"#.utf8)
-        OutputText.appendInteger(Int(event.destinationPort), to: &out)
+        DecimalText.append(Int(event.destinationPort), to: &out)
         out.append(contentsOf: #","protocol":""#.utf8)
         out.append(contentsOf: event.transport.rawValue.utf8)
         out.append(contentsOf: #"","family":"#.utf8)
@@ -35,7 +36,7 @@ public enum EventNDJSON {
         out.append(contentsOf: #","input":"#.utf8)
         JSONEscaping.append(event.input, to: &out)
         out.append(contentsOf: event.recordKind == .line ? #","line":"#.utf8 : #","packet":"#.utf8)
-        OutputText.appendInteger(event.record, to: &out)
+        DecimalText.append(event.record, to: &out)
         out.append(contentsOf: "}\n".utf8)
     }
 
@@ -52,7 +53,7 @@ public enum EventNDJSON {
             return
         }
         out.append(UInt8(ascii: "\""))
-        OutputText.append(address: value, to: &out)
+        IPv4Address(value).appendDottedQuad(to: &out)
         out.append(UInt8(ascii: "\""))
     }
 }

@@ -1,3 +1,4 @@
+import WormWatchCore
 /// Per minute and family, how many sources were seen for the first time: the curve of a
 /// worm's spread as a sensor sees it. Written as CSV or JSON (`wormwatch.source-series/1`).
 ///
@@ -49,8 +50,8 @@ public struct NewSourceSeries: Sendable {
         }
         lastFamily = event.family
         lastIndex = k
-        let (seconds, _) = OutputText.floorDivide(event.timeNanoseconds, 1_000_000_000)
-        let minute = Int32(clamping: OutputText.floorDivide(seconds, 60).0)
+        let (seconds, _) = UTCCalendar.floorDivide(event.timeNanoseconds, 1_000_000_000)
+        let minute = Int32(clamping: UTCCalendar.floorDivide(seconds, 60).0)
         let source = event.source
         update(&firstMinutes[k])
 
@@ -83,7 +84,7 @@ public struct NewSourceSeries: Sendable {
         var text = "minute,family,new_sources,cumulative_sources\n"
         for r in rows {
             var minute: [UInt8] = []
-            OutputText.append(seconds: r.minuteStartSeconds, fractionNanoseconds: 0, to: &minute)
+            UTCCalendar.appendISO8601(seconds: r.minuteStartSeconds, fractionNanoseconds: 0, to: &minute)
             text += "\(String(decoding: minute, as: UTF8.self)),\(CSV.field(r.family)),\(r.newSources),\(r.cumulativeSources)\n"
         }
         return text
@@ -97,7 +98,7 @@ public struct NewSourceSeries: Sendable {
         for (i, r) in all.enumerated() {
             out += Array((i == 0 ? "\n" : ",\n").utf8)
             out += Array("    {\"minute\": \"".utf8)
-            OutputText.append(seconds: r.minuteStartSeconds, fractionNanoseconds: 0, to: &out)
+            UTCCalendar.appendISO8601(seconds: r.minuteStartSeconds, fractionNanoseconds: 0, to: &out)
             out += Array("\", \"family\": ".utf8)
             JSONEscaping.append(r.family, to: &out)
             out += Array(", \"new_sources\": \(r.newSources), \"cumulative_sources\": \(r.cumulativeSources)}".utf8)

@@ -1,3 +1,4 @@
+import WormWatchCore
 /// Per-family totals of a stream of events: how many, from how many distinct sources, first
 /// and last seen. Written as a table, CSV or JSON (`wormwatch.scan-summary/1`).
 ///
@@ -83,32 +84,20 @@ public struct ScanSummary: Sendable {
     /// A plain-text table: one row per family and a row `all`, text left-aligned and numbers
     /// right-aligned, columns two spaces apart, each line ending in `\n`.
     public func table() -> String {
-        var rows: [[String]] = [["family", "events", "sources", "first seen", "last seen"]]
-        for f in families {
-            rows.append([f.family, String(f.events), String(f.distinctSources),
-                         OutputText.iso8601(nanoseconds: f.firstSeenNanoseconds), OutputText.iso8601(nanoseconds: f.lastSeenNanoseconds)])
-        }
+        var table = TextTable(header: ["family", "events", "sources", "first seen", "last seen"],
+                              alignments: [.left, .right, .right, .left, .left], rule: false)
         let list = families
+        for f in list {
+            table.add([f.family, String(f.events), String(f.distinctSources),
+                       UTCCalendar.iso8601(nanoseconds: f.firstSeenNanoseconds), UTCCalendar.iso8601(nanoseconds: f.lastSeenNanoseconds)])
+        }
         if let first = list.map(\.firstSeenNanoseconds).min(), let last = list.map(\.lastSeenNanoseconds).max() {
-            rows.append(["all", String(totalEvents), String(distinctSources),
-                         OutputText.iso8601(nanoseconds: first), OutputText.iso8601(nanoseconds: last)])
+            table.add(["all", String(totalEvents), String(distinctSources),
+                       UTCCalendar.iso8601(nanoseconds: first), UTCCalendar.iso8601(nanoseconds: last)])
         } else {
-            rows.append(["all", "0", "0", "-", "-"])
+            table.add(["all", "0", "0", "-", "-"])
         }
-        let rightAligned = [false, true, true, false, false]
-        var widths = [Int](repeating: 0, count: 5)
-        for row in rows { for (c, cell) in row.enumerated() { widths[c] = Swift.max(widths[c], cell.count) } }
-        var text = ""
-        for row in rows {
-            var line = ""
-            for (c, cell) in row.enumerated() {
-                let pad = String(repeating: " ", count: widths[c] - cell.count)
-                if c > 0 { line += "  " }
-                line += rightAligned[c] ? pad + cell : cell + (c == row.count - 1 ? "" : pad)
-            }
-            text += line + "\n"
-        }
-        return text
+        return table.render()
     }
 
     /// CSV: `family,events,distinct_sources,first_seen,last_seen`, one row per family.
@@ -116,7 +105,7 @@ public struct ScanSummary: Sendable {
         var text = "family,events,distinct_sources,first_seen,last_seen\n"
         for f in families {
             text += "\(CSV.field(f.family)),\(f.events),\(f.distinctSources),"
-                + "\(OutputText.iso8601(nanoseconds: f.firstSeenNanoseconds)),\(OutputText.iso8601(nanoseconds: f.lastSeenNanoseconds))\n"
+                + "\(UTCCalendar.iso8601(nanoseconds: f.firstSeenNanoseconds)),\(UTCCalendar.iso8601(nanoseconds: f.lastSeenNanoseconds))\n"
         }
         return text
     }
@@ -130,9 +119,9 @@ public struct ScanSummary: Sendable {
             out += Array("    {\"family\": ".utf8)
             JSONEscaping.append(f.family, to: &out)
             out += Array(", \"events\": \(f.events), \"distinct_sources\": \(f.distinctSources), \"first_seen\": \"".utf8)
-            OutputText.append(nanoseconds: f.firstSeenNanoseconds, to: &out)
+            UTCCalendar.appendISO8601(nanoseconds: f.firstSeenNanoseconds, to: &out)
             out += Array("\", \"last_seen\": \"".utf8)
-            OutputText.append(nanoseconds: f.lastSeenNanoseconds, to: &out)
+            UTCCalendar.appendISO8601(nanoseconds: f.lastSeenNanoseconds, to: &out)
             out += Array("\"}".utf8)
         }
         out += Array((names.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8)

@@ -1,48 +1,19 @@
-/// Calendar arithmetic and time-field parsing for web logs, in UTC, without Foundation.
+import WormWatchCore
+
+/// Time-field parsing for web logs, in UTC, without Foundation (the calendar is
+/// ``UTCCalendar``).
 ///
 /// Years are limited to 1900...2261 so that every time fits in `Int64` nanoseconds
 /// (which end in April 2262).
 enum LogTime {
     static let years = 1900...2261
 
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days-from-civil).
-    static func days(year: Int, month: Int, day: Int) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = month > 2 ? month - 3 : month + 9
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return Int64(era * 146_097 + doe - 719_468)
-    }
-
-    /// The (year, month, day) of a day number since 1970-01-01 (Hinnant's civil-from-days).
-    static func date(days: Int64) -> (year: Int, month: Int, day: Int) {
-        let z = Int(days) + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
-
-    static func daysInMonth(year: Int, month: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
     /// Seconds since the epoch of midnight UTC on a date, or `nil` if the date is invalid or
     /// outside ``years``.
     static func midnight(year: Int, month: Int, day: Int) -> Int64? {
         guard years.contains(year), (1...12).contains(month), day >= 1,
-              day <= daysInMonth(year: year, month: month) else { return nil }
-        return days(year: year, month: month, day: day) * 86_400
+              day <= UTCCalendar.daysInMonth(year: year, month: month) else { return nil }
+        return UTCCalendar.days(year: year, month: month, day: day) * 86_400
     }
 
     /// The value of `count` ASCII digits at `p`, or `nil` if one is not a digit.

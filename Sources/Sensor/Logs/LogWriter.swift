@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import WormWatchCore
 
 /// Writes web server log lines — Apache combined, or IIS W3C extended with its
 /// `#Software`/`#Version`/`#Date`/`#Fields` header — as a real server would have logged the
@@ -194,7 +195,7 @@ public struct LogWriter: ~Copyable {
     }
 
     private mutating func putDate(_ seconds: Int64) {
-        let (y, m, d) = LogTime.date(days: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        let (y, m, d) = UTCCalendar.date(seconds)
         putNumber(y, width: 4)
         put(45)
         putNumber(m, width: 2)
@@ -299,7 +300,7 @@ public struct LogWriter: ~Copyable {
         putIPv4(client)
         put(" - - [")
         let local = seconds + utcOffsetSeconds
-        let (y, m, d) = LogTime.date(days: local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
+        let (y, m, d) = UTCCalendar.date(local)
         putNumber(d, width: 2)
         put(47)
         LogTime.monthNames[m - 1].withUTF8Buffer { name in name.forEach { put($0) } }
@@ -333,7 +334,7 @@ public struct LogWriter: ~Copyable {
         target: UnsafeRawBufferPointer, status: Int
     ) {
         let local = seconds + utcOffsetSeconds
-        let (y, m, d) = LogTime.date(days: local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
+        let (y, m, d) = UTCCalendar.date(local)
         putIPv4(client)
         put(", -, ")
         putNumber(m)

@@ -1,35 +1,3 @@
-/// An IPv4 address, stored as its 32-bit value.
-@frozen
-public struct IPv4Address: Hashable, Comparable, Sendable, CustomStringConvertible {
-    /// The address as a big-endian-ordered integer (`1.2.3.4` is `0x01020304`).
-    public var value: UInt32
-
-    /// Creates an address from its integer value.
-    @inlinable
-    public init(_ value: UInt32) { self.value = value }
-
-    /// Parses a dotted quad such as `198.137.240.91`; `nil` if it is not one.
-    public init?(_ text: some StringProtocol) {
-        var parts: [UInt32] = []
-        parts.reserveCapacity(4)
-        for piece in text.split(separator: ".", omittingEmptySubsequences: false) {
-            guard !piece.isEmpty, piece.count <= 3, piece.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  let v = UInt32(piece), v <= 255 else { return nil }
-            parts.append(v)
-        }
-        guard parts.count == 4 else { return nil }
-        value = parts[0] << 24 | parts[1] << 16 | parts[2] << 8 | parts[3]
-    }
-
-    /// The dotted quad.
-    public var description: String {
-        "\(value >> 24).\((value >> 16) & 255).\((value >> 8) & 255).\(value & 255)"
-    }
-
-    @inlinable
-    public static func < (a: IPv4Address, b: IPv4Address) -> Bool { a.value < b.value }
-}
-
 /// An IPv4 prefix in CIDR notation, such as `44.0.0.0/8`.
 @frozen
 public struct IPv4Prefix: Hashable, Sendable, CustomStringConvertible {
@@ -81,4 +49,24 @@ public struct IPv4Prefix: Hashable, Sendable, CustomStringConvertible {
 
     /// `a.b.c.d/n`.
     public var description: String { "\(IPv4Address(base))/\(length)" }
+}
+
+extension IPv4Prefix {
+    /// What ``parseExact(_:)`` found.
+    public enum ExactParse: Sendable, Hashable {
+        /// A well-formed prefix with no host bits set.
+        case prefix(IPv4Prefix)
+        /// A well-formed prefix whose base has host bits set; the prefix they belong to.
+        case hostBitsSet(IPv4Prefix)
+        /// Not `a.b.c.d/n` (or a bare address).
+        case invalid
+    }
+
+    /// Parses `a.b.c.d/n` strictly: a base with host bits set (`44.1.0.0/8`) is reported, not
+    /// silently cleared, so that a typo in a configuration file does not go unnoticed.
+    public static func parseExact(_ text: some StringProtocol) -> ExactParse {
+        guard let p = IPv4Prefix(text) else { return .invalid }
+        let base = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first.flatMap { IPv4Address($0) }
+        return base?.value == p.base ? .prefix(p) : .hostBitsSet(p)
+    }
 }

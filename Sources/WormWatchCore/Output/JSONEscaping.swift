@@ -1,4 +1,4 @@
-/// Writes JSON strings into byte buffers, for the sensor's outputs.
+/// Writes JSON strings, for every JSON output of WormWatch (documents and event streams).
 ///
 /// `"` and `\` are escaped with a backslash; control characters as `\n`, `\r`, `\t`, `\b`,
 /// `\f` or `\u00XX`, and DEL as `\u007f`; U+2028 and U+2029 as `\u2028` and `\u2029` (valid
@@ -10,6 +10,17 @@ public enum JSONEscaping {
     public static func append(_ text: String, to out: inout [UInt8]) {
         var text = text
         text.withUTF8 { append(utf8: UnsafeRawBufferPointer($0), to: &out) }
+    }
+
+    /// `text` as a quoted JSON string.
+    public static func quoted(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 8)
+        append(text, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Appends bytes, meant to be UTF-8 but possibly not, as a quoted JSON string.

@@ -1,4 +1,5 @@
-/// A small JSON writer with a fixed key order, so that the same data gives the same bytes.
+/// A small JSON writer with a fixed key order, so that the same data gives the same bytes:
+/// the documents commands print (`wormwatch.simulation/1`, `wormwatch.fit/1`, …).
 public struct JSONWriter: Sendable {
     private var out = ""
     private var needsComma: [Bool] = [false]
@@ -56,24 +57,6 @@ public struct JSONWriter: Sendable {
         return "\(value)"
     }
 
-    /// A quoted, escaped JSON string.
-    public static func quote(_ s: String) -> String {
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) { return "\"" + s + "\"" }
-        var r = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": r += "\\\""
-            case "\\": r += "\\\\"
-            case "\n": r += "\\n"
-            case "\r": r += "\\r"
-            case "\t": r += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    r += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else { r.unicodeScalars.append(u) }
-            }
-        }
-        return r + "\""
-    }
+    /// A quoted, escaped JSON string (see ``JSONEscaping``).
+    public static func quote(_ s: String) -> String { JSONEscaping.quoted(s) }
 }
