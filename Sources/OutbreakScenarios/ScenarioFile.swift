@@ -1,5 +1,6 @@
 import Foundation
 import Outbreak
+import WormWatchCore
 import Yams
 
 /// Why a scenario could not be loaded.
@@ -42,14 +43,14 @@ public enum ScenarioFile {
     public static func parse(_ text: String, file: String = "<scenario>", baseDirectory: String = ".") throws(ScenarioLoadError) -> Scenario {
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try YAMLWalker<ScenarioLoadError>.compose(text, file: file) else {
                 throw ScenarioLoadError.invalid(ScenarioError(field: "", message: "the file is empty", file: file, line: 1))
             }
             root = node
         } catch let error as ScenarioLoadError {
             throw error
-        } catch let error as YamlError {
-            throw .invalid(yamlProblem(error, file: file))
+        } catch let problem as YAMLProblem {
+            throw .invalid(ScenarioError(problem))
         } catch {
             throw .invalid(ScenarioError(field: "", message: "not valid YAML", file: file))
         }
@@ -62,34 +63,18 @@ public enum ScenarioFile {
         return scenario
     }
 
-    static func yamlProblem(_ error: YamlError, file: String) -> ScenarioError {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return ScenarioError(field: "", message: "not valid YAML: \(problem)", file: file, line: mark.line)
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            // Yams reports the first occurrence of the key; the scenario reader's own
-            // "appears twice" check never sees duplicates because Yams refuses them first.
-            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
-            return ScenarioError(field: "", message: "not valid YAML: the key \(keys) appears more than once in the same mapping (first on this line)",
-                                 file: file, line: context.mark.line > 0 ? context.mark.line : nil)
-        case .reader(let problem, let offset, _, let yaml):
-            return ScenarioError(field: "", message: "not valid YAML: \(problem)", file: file, line: offset.map { lineNumber(ofOffset: $0, in: yaml) })
-        default:
-            let first = "\(error)".split(separator: "\n").first.map(String.init) ?? "not valid YAML"
-            return ScenarioError(field: "", message: "not valid YAML: \(first)", file: file)
-        }
-    }
-
-    /// The 1-based line that holds the `offset`th byte of `text`.
-    static func lineNumber(ofOffset offset: Int, in text: String) -> Int {
-        1 + text.utf8.prefix(max(0, offset)).reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
-    }
-
     static func readFailure(_ path: String) -> String {
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return "no such file" }
         if isDirectory.boolValue { return "is a directory" }
         if !FileManager.default.isReadableFile(atPath: path) { return "permission denied" }
         return "not UTF-8 text"
+    }
+}
+
+extension ScenarioError {
+    /// The scenario error for a problem found while walking a scenario file.
+    public init(_ problem: YAMLProblem) {
+        self.init(field: problem.field, message: problem.message, file: problem.file, line: problem.line)
     }
 }

@@ -1,6 +1,7 @@
 // Reading rules files needs Yams. Builds of the sensor without it (the fuzzers, compiled with
 // swiftc from the sources) leave this file out and use RuleSet.default.
 #if canImport(Yams)
+import WormWatchCore
 import Yams
 
 extension RulesFile {
@@ -31,14 +32,14 @@ extension RulesFile {
     public static func parse(_ text: String, file: String = "<rules>") throws(SensorError) -> RuleSet {
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try YAMLWalker<SensorError>.compose(text, file: file) else {
                 throw SensorError.invalidRules(location: "\(file):1", reason: "the file is empty; the first line should be 'format: \(formatVersion)'")
             }
             root = node
         } catch let error as SensorError {
             throw error
-        } catch let error as YamlError {
-            throw yamlProblem(error, file: file)
+        } catch let problem as YAMLProblem {
+            throw .invalidRules(location: problem.location, reason: problem.reason)
         } catch {
             throw .invalidRules(location: file, reason: "not valid YAML")
         }
@@ -53,24 +54,6 @@ extension RulesFile {
     /// The rules of ``defaultText``: the same as ``RuleSet/default`` (a test checks it).
     public static func parseDefault() throws(SensorError) -> RuleSet {
         try parse(defaultText, file: "rules/default.yaml")
-    }
-
-    static func yamlProblem(_ error: YamlError, file: String) -> SensorError {
-        func at(_ line: Int?) -> String { line.map { "\(file):\($0)" } ?? file }
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return .invalidRules(location: at(mark.line), reason: "not valid YAML: \(problem)")
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
-            return .invalidRules(location: at(context.mark.line > 0 ? context.mark.line : nil),
-                                 reason: "not valid YAML: the key \(keys) appears more than once in the same mapping (first on this line)")
-        case .reader(let problem, let offset, _, let yaml):
-            let line = offset.map { offset in 1 + yaml.utf8.prefix(max(0, offset)).reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) } }
-            return .invalidRules(location: at(line), reason: "not valid YAML: \(problem)")
-        default:
-            let first = "\(error)".split(separator: "\n").first.map(String.init) ?? "not valid YAML"
-            return .invalidRules(location: file, reason: "not valid YAML: \(first)")
-        }
     }
 }
 #endif

@@ -1,12 +1,12 @@
 // Reading rules files needs Yams; see RulesFile+YAML.swift.
 #if canImport(Yams)
+import WormWatchCore
 import Yams
 
-/// Walks a rules file's YAML tree into a ``RuleSet``, remembering each field's line.
+/// Walks a rules file's YAML tree into a ``RuleSet`` (the generic walking, with lines and
+/// "did you mean", is ``YAMLWalker``).
 final class RulesReader {
-    let file: String
-    /// Field path → line, for problems found later by ``RuleSet/validate()``.
-    var lines: [String: Int] = [:]
+    let yaml: YAMLWalker<SensorError>
 
     static let commonKeys = ["id", "family", "kind", "description", "severity"]
     static let kindKeys: [(kind: String, keys: [String])] = [
@@ -16,112 +16,39 @@ final class RulesReader {
     ]
 
     init(file: String) {
-        self.file = file
+        yaml = YAMLWalker(file: file) { .invalidRules(location: $0.location, reason: $0.reason) }
     }
 
     // MARK: Errors
 
-    func fail(_ node: Node?, _ field: String, _ message: String) -> SensorError {
-        error(line: node?.mark?.line ?? nearestLine(field), field: field, message: message)
-    }
-
-    func error(line: Int?, field: String, message: String) -> SensorError {
-        .invalidRules(location: line.map { "\(file):\($0)" } ?? file, reason: field.isEmpty ? message : "\(field): \(message)")
-    }
+    func fail(_ node: Node?, _ field: String, _ message: String) -> SensorError { yaml.fail(node, field, message) }
 
     /// A problem found by validation, at the line of its field.
-    func located(_ problem: RuleSet.Problem) -> SensorError {
-        error(line: nearestLine(problem.field), field: problem.field, message: problem.message)
-    }
-
-    /// The line of the longest known prefix of a field path.
-    func nearestLine(_ field: String) -> Int? {
-        var path = Substring(field)
-        while !path.isEmpty {
-            if let line = lines[String(path)] { return line }
-            guard let cut = path.lastIndex(where: { $0 == "." || $0 == "[" }) else { break }
-            path = path[..<cut]
-        }
-        return nil
-    }
+    func located(_ problem: RuleSet.Problem) -> SensorError { fail(nil, problem.field, problem.message) }
 
     // MARK: Typed readers
-
-    /// A mapping's values by key, checking each key against `keys`.
-    func mapping(_ node: Node, _ field: String, keys: [String], known: [String]? = nil) throws(SensorError) -> [String: Node] {
-        guard let map = node.mapping else { throw fail(node, field, "expected a mapping of keys (\(keys.joined(separator: ", ")))") }
-        var result: [String: Node] = [:]
-        for (keyNode, value) in map {
-            guard let key = keyNode.scalar?.string else { throw fail(keyNode, field, "keys must be plain names") }
-            let path = field.isEmpty ? key : "\(field).\(key)"
-            guard keys.contains(key) else {
-                let list = known ?? keys
-                let nearest = list.min { Self.distance($0, key) < Self.distance($1, key) }
-                let hint = nearest.map { Self.distance($0, key) <= 3 ? " (did you mean '\($0)'?)" : "" } ?? ""
-                throw fail(keyNode, path, "unknown key\(hint); known keys here: \(list.joined(separator: ", "))")
-            }
-            result[key] = value
-            lines[path] = keyNode.mark?.line
-        }
-        return result
-    }
-
-    func sequence(_ node: Node, _ field: String) throws(SensorError) -> [Node] {
-        guard let seq = node.sequence else { throw fail(node, field, "expected a list") }
-        var items: [Node] = []
-        for (i, item) in seq.enumerated() {
-            items.append(item)
-            lines["\(field)[\(i)]"] = item.mark?.line
-        }
-        return items
-    }
-
-    func string(_ node: Node, _ field: String) throws(SensorError) -> String {
-        guard let scalar = node.scalar else { throw fail(node, field, "expected text") }
-        return scalar.string
-    }
 
     /// One string or a list of strings, none of them empty.
     func stringList(_ node: Node, _ field: String) throws(SensorError) -> [String] {
         if node.scalar != nil {
-            let text = try string(node, field)
+            let text = try yaml.string(node, field)
             guard !text.isEmpty else { throw fail(node, field, "must not be empty") }
             return [text]
         }
         guard node.sequence != nil else { throw fail(node, field, "expected text or a list of text") }
-        let items = try sequence(node, field)
+        let items = try yaml.sequence(node, field)
         guard !items.isEmpty else { throw fail(node, field, "must not be an empty list") }
         var list: [String] = []
         for (i, item) in items.enumerated() {
-            let text = try string(item, "\(field)[\(i)]")
+            let text = try yaml.string(item, "\(field)[\(i)]")
             guard !text.isEmpty else { throw fail(item, "\(field)[\(i)]", "must not be empty") }
             list.append(text)
         }
         return list
     }
 
-    func number(_ node: Node, _ field: String) throws(SensorError) -> Double {
-        guard let scalar = node.scalar else { throw fail(node, field, "expected a number") }
-        let text = scalar.string
-        guard let value = Double(text.filter { $0 != "_" }), value.isFinite else {
-            throw fail(node, field, "expected a number, got '\(text)'")
-        }
-        guard scalar.style == .plain else { throw fail(node, field, "expected a number, got the quoted text '\(text)' (leave out the quotes)") }
-        return value
-    }
-
-    /// A whole number in `range`; `what` describes the range in the message.
-    func whole(_ node: Node, _ field: String, in range: ClosedRange<Int>, _ what: String) throws(SensorError) -> Int {
-        let value = try number(node, field)
-        guard value.rounded() == value, value >= Double(range.lowerBound), value <= Double(range.upperBound) else {
-            let shown = value.rounded() == value && Swift.abs(value) < 9e15 ? String(Int(value)) : "\(value)"
-            throw fail(node, field, "must be \(what) (got \(shown))")
-        }
-        return Int(value)
-    }
-
     func positive(_ node: Node, _ field: String) throws(SensorError) -> Int {
-        try whole(node, field, in: 1...Int(Int32.max), "a positive integer")
+        try yaml.whole(node, field, in: 1...Int(Int32.max), "a positive integer")
     }
 
     /// A port number, or `any` (nil).
@@ -130,20 +57,12 @@ final class RulesReader {
         if let scalar = node.scalar, Double(scalar.string) == nil {
             throw fail(node, field, "expected a port number (0 to 65535) or any, got '\(scalar.string)'")
         }
-        return UInt16(try whole(node, field, in: 0...65535, "a port number (0 to 65535) or any"))
-    }
-
-    func choice(_ node: Node, _ field: String, _ allowed: [String]) throws(SensorError) -> String {
-        let text = try string(node, field)
-        guard allowed.contains(text) else {
-            throw fail(node, field, "'\(text)' is not one of \(allowed.joined(separator: ", "))")
-        }
-        return text
+        return UInt16(try yaml.whole(node, field, in: 0...65535, "a port number (0 to 65535) or any"))
     }
 
     /// Hex bytes: pairs of hex digits, optionally separated by spaces.
     func hexBytes(_ node: Node, _ field: String) throws(SensorError) -> [UInt8] {
-        let text = try string(node, field)
+        let text = try yaml.string(node, field)
         let digits = Array(text.utf8.filter { $0 != UInt8(ascii: " ") })
         guard !digits.isEmpty else { throw fail(node, field, "must not be empty") }
         var bytes: [UInt8] = []
@@ -164,17 +83,17 @@ final class RulesReader {
     // MARK: The file
 
     func ruleSet(_ root: Node) throws(SensorError) -> RuleSet {
-        let top = try mapping(root, "", keys: ["format", "rules"])
+        let top = try yaml.mapping(root, "", keys: ["format", "rules"])
         guard let formatNode = top["format"] else {
             throw fail(root, "format", "missing; the first line should be 'format: \(RulesFile.formatVersion)'")
         }
-        let format = try string(formatNode, "format")
+        let format = try yaml.string(formatNode, "format")
         guard format == RulesFile.formatVersion else {
             throw fail(formatNode, "format", "'\(format)' is not a format this version reads (\(RulesFile.formatVersion))")
         }
         guard let rulesNode = top["rules"] else { throw fail(root, "rules", "missing (a list of rules)") }
         var rules: [Rule] = []
-        for (i, item) in try sequence(rulesNode, "rules").enumerated() {
+        for (i, item) in try yaml.sequence(rulesNode, "rules").enumerated() {
             rules.append(try rule(item, "rules[\(i)]"))
         }
         return RuleSet(rules: rules)
@@ -185,21 +104,21 @@ final class RulesReader {
         // The kind first, so an unknown key can be reported with the keys of that kind.
         let kindName = node.mapping?.first { $0.key.scalar?.string == "kind" }?.value.scalar?.string
         let kindKeys = Self.kindKeys.first { $0.kind == kindName }?.keys
-        let m = try mapping(node, f, keys: allKeys, known: kindKeys.map { Self.commonKeys + $0 })
+        let m = try yaml.mapping(node, f, keys: allKeys, known: kindKeys.map { Self.commonKeys + $0 })
         func need(_ key: String, _ what: String = "") throws(SensorError) -> Node {
             guard let n = m[key] else { throw fail(node, "\(f).\(key)", "missing" + what) }
             return n
         }
-        let id = try string(try need("id"), f + ".id")
-        let family = try string(try need("family"), f + ".family")
+        let id = try yaml.string(try need("id"), f + ".id")
+        let family = try yaml.string(try need("family"), f + ".family")
         let kindNode = try need("kind", " (http, packet or address-scan)")
-        let kind = try choice(kindNode, f + ".kind", Self.kindKeys.map(\.kind))
-        let description = try string(try need("description"), f + ".description")
+        let kind = try yaml.choice(kindNode, f + ".kind", Self.kindKeys.map(\.kind))
+        let description = try yaml.string(try need("description"), f + ".description")
         let severity = try m["severity"].map { n throws(SensorError) in
-            Rule.Severity(rawValue: try choice(n, f + ".severity", Rule.Severity.allCases.map(\.rawValue))) ?? .medium
+            Rule.Severity(rawValue: try yaml.choice(n, f + ".severity", Rule.Severity.allCases.map(\.rawValue))) ?? .medium
         } ?? .medium
         let applicable = Self.commonKeys + (Self.kindKeys.first { $0.kind == kind }?.keys ?? [])
-        for key in m.keys.sorted(by: { (lines["\(f).\($0)"] ?? 0) < (lines["\(f).\($1)"] ?? 0) }) where !applicable.contains(key) {
+        for key in m.keys.sorted(by: { (yaml.lines["\(f).\($0)"] ?? 0) < (yaml.lines["\(f).\($1)"] ?? 0) }) where !applicable.contains(key) {
             let owners = Self.kindKeys.filter { $0.keys.contains(key) }.map(\.kind).joined(separator: " and ")
             throw fail(nil, "\(f).\(key)", "does not apply to kind '\(kind)' (it is a key of \(owners) rules)")
         }
@@ -220,9 +139,9 @@ final class RulesReader {
         if let n = m["query_min_length"] { c.queryMinimumLength = try positive(n, f + ".query_min_length") }
         if let n = m["query_filler"] {
             let g = f + ".query_filler"
-            let q = try mapping(n, g, keys: ["byte", "min_run"])
+            let q = try yaml.mapping(n, g, keys: ["byte", "min_run"])
             guard let byteNode = q["byte"], let runNode = q["min_run"] else { throw fail(n, g, "needs byte and min_run") }
-            let text = try string(byteNode, g + ".byte")
+            let text = try yaml.string(byteNode, g + ".byte")
             let utf8 = Array(text.utf8)
             guard utf8.count == 1, utf8[0] > 0x20, utf8[0] < 0x7F else {
                 throw fail(byteNode, g + ".byte", "must be one printable ASCII character such as N (got '\(text)')")
@@ -244,13 +163,13 @@ final class RulesReader {
 
     func transport(_ m: [String: Node], _ node: Node, _ f: String) throws(SensorError) -> TransportProtocol {
         guard let n = m["protocol"] else { throw fail(node, f + ".protocol", "missing (tcp or udp)") }
-        return TransportProtocol(rawValue: try choice(n, f + ".protocol", TransportProtocol.allCases.map(\.rawValue))) ?? .tcp
+        return TransportProtocol(rawValue: try yaml.choice(n, f + ".protocol", TransportProtocol.allCases.map(\.rawValue))) ?? .tcp
     }
 
     func packet(_ m: [String: Node], _ node: Node, _ f: String) throws(SensorError) -> PacketRuleCondition {
         var c = PacketRuleCondition(transport: try transport(m, node, f))
         if let n = m["destination_port"] { c.destinationPort = try port(n, f + ".destination_port") }
-        if let n = m["payload_length"] { c.payloadLength = try whole(n, f + ".payload_length", in: 0...65535, "0 to 65535") }
+        if let n = m["payload_length"] { c.payloadLength = try yaml.whole(n, f + ".payload_length", in: 0...65535, "0 to 65535") }
         if let n = m["payload_prefix_hex"] { c.payloadPrefix = try hexBytes(n, f + ".payload_prefix_hex") }
         return c
     }
@@ -259,39 +178,21 @@ final class RulesReader {
         var c = AddressScanRuleCondition(transport: try transport(m, node, f))
         if let n = m["flags"] {
             guard c.transport == .tcp else { throw fail(n, f + ".flags", "applies to tcp only") }
-            c.flags = AddressScanRuleCondition.Flags(rawValue: try choice(n, f + ".flags", AddressScanRuleCondition.Flags.allCases.map(\.rawValue))) ?? .syn
+            c.flags = AddressScanRuleCondition.Flags(rawValue: try yaml.choice(n, f + ".flags", AddressScanRuleCondition.Flags.allCases.map(\.rawValue))) ?? .syn
         }
         if let n = m["port"] { c.port = try port(n, f + ".port") }
         if let n = m["distinct_destinations"] {
-            c.distinctDestinations = try whole(n, f + ".distinct_destinations", in: 1...RuleSet.maximumDistinctDestinations,
+            c.distinctDestinations = try yaml.whole(n, f + ".distinct_destinations", in: 1...RuleSet.maximumDistinctDestinations,
                                                "a whole number from 1 to \(RuleSet.maximumDistinctDestinations)")
         }
         if let n = m["window_seconds"] {
-            let value = try number(n, f + ".window_seconds")
+            let value = try yaml.number(n, f + ".window_seconds")
             guard value > 0, value <= RuleSet.maximumWindowSeconds else {
                 throw fail(n, f + ".window_seconds", "must be greater than 0 and at most 86400 (got \(value))")
             }
             c.windowSeconds = value
         }
         return c
-    }
-
-    /// Edit distance, for "did you mean" hints.
-    static func distance(_ a: String, _ b: String) -> Int {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard !x.isEmpty else { return y.count }
-        guard !y.isEmpty else { return x.count }
-        var row = Array(0...y.count)
-        for i in 1...x.count {
-            var previous = row[0]
-            row[0] = i
-            for j in 1...y.count {
-                let current = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (x[i - 1] == y[j - 1] ? 0 : 1))
-                previous = current
-            }
-        }
-        return row[y.count]
     }
 }
 #endif
