@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import WormWatchCore
 
 /// Writes synthetic IPv4 packets to a classic pcap file, for the simulator's captures and
 /// for tests. Nothing is ever sent on a network: packets only go to the file.
@@ -75,8 +71,7 @@ public final class CaptureWriter {
     /// Bytes written to the file so far (including the 24-byte header and buffered bytes).
     public private(set) var bytesWritten: Int64 = 0
 
-    private let descriptor: Int32
-    private let ownsDescriptor: Bool
+    private var file: OutputFile
     private let buffer: UnsafeMutableRawPointer
     private var count = 0
     private var isClosed = false
@@ -88,15 +83,7 @@ public final class CaptureWriter {
         self.path = path
         self.precision = precision
         self.link = link
-        if path == "-" {
-            descriptor = 1
-            ownsDescriptor = false
-        } else {
-            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            if fd < 0 { throw .unwritable(path: path, reason: String(cString: strerror(errno))) }
-            descriptor = fd
-            ownsDescriptor = true
-        }
+        do { file = try OutputFile(path: path) } catch { throw .unwritable(path: path, reason: error.reason) }
         buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.bufferCapacity, alignment: 16)
         let magic: UInt32 = precision == .microseconds ? 0xA1B2_C3D4 : 0xA1B2_3C4D
         CaptureBytes.storeLittleEndian32(magic, buffer, 0)
@@ -111,19 +98,8 @@ public final class CaptureWriter {
     }
 
     deinit {
-        if !isClosed {
-            _ = try? writeBuffer()
-            if ownsDescriptor { _ = Self.closeDescriptor(descriptor) }
-        }
+        if !isClosed { _ = try? writeBuffer() }  // the file closes itself
         buffer.deallocate()
-    }
-
-    private static func closeDescriptor(_ descriptor: Int32) -> Int32 {
-        #if canImport(Glibc)
-        Glibc.close(descriptor)
-        #else
-        Darwin.close(descriptor)
-        #endif
     }
 
     // MARK: Packets
@@ -251,8 +227,8 @@ public final class CaptureWriter {
         } catch {
             failure = error
         }
-        if ownsDescriptor && Self.closeDescriptor(descriptor) != 0 && failure == nil {
-            failure = .unwritable(path: path, reason: String(cString: strerror(errno)))
+        do { try file.close() } catch {
+            if failure == nil { failure = .unwritable(path: path, reason: error.reason) }
         }
         if let failure { throw failure }
     }
@@ -350,17 +326,7 @@ public final class CaptureWriter {
     }
 
     private func writeBuffer() throws(SensorError) {
-        var written = 0
-        while written < count {
-            let n = write(descriptor, buffer + written, count - written)
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                count = 0
-                throw .unwritable(path: path, reason: reason)
-            }
-            written += n
-        }
-        count = 0
+        defer { count = 0 }
+        do { try file.write(buffer, count: count) } catch { throw .unwritable(path: path, reason: error.reason) }
     }
 }

@@ -23,13 +23,10 @@ public struct NewSourceSeries: Sendable {
         public var cumulativeSources: Int
     }
 
-    /// Family name → index in ``firstMinutes``.
-    var indices: [String: Int] = [:]
-    var names: [String] = []
+    /// Families, numbered as first seen; `firstMinutes` is in the same order.
+    var familyIndex = FamilyIndex()
     /// Per family: source → earliest minute (minutes since the epoch).
     var firstMinutes: [[UInt32: Int32]] = []
-    var lastFamily = ""
-    var lastIndex = -1
 
     /// An empty series.
     public init() {}
@@ -37,19 +34,8 @@ public struct NewSourceSeries: Sendable {
     /// Counts one event.
     public mutating func add(_ event: SensorEvent) {
         guard event.source != 0 else { return }
-        let k: Int
-        if lastIndex >= 0 && event.family == lastFamily {
-            k = lastIndex
-        } else if let known = indices[event.family] {
-            k = known
-        } else {
-            k = firstMinutes.count
-            indices[event.family] = k
-            names.append(event.family)
-            firstMinutes.append([:])
-        }
-        lastFamily = event.family
-        lastIndex = k
+        let (k, isNew) = familyIndex.number(of: event.family)
+        if isNew { firstMinutes.append([:]) }
         let (seconds, _) = UTCCalendar.floorDivide(event.timeNanoseconds, 1_000_000_000)
         let minute = Int32(clamping: UTCCalendar.floorDivide(seconds, 60).0)
         let source = event.source
@@ -64,7 +50,7 @@ public struct NewSourceSeries: Sendable {
     /// The rows (see the type's description).
     public var rows: [Row] {
         var rows: [Row] = []
-        for (family, sources) in zip(names, firstMinutes) {
+        for (family, sources) in zip(familyIndex.names, firstMinutes) {
             var counts: [Int32: Int] = [:]
             for minute in sources.values { counts[minute, default: 0] += 1 }
             guard let first = counts.keys.min(), let last = counts.keys.max() else { continue }

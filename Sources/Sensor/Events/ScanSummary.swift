@@ -30,14 +30,10 @@ public struct ScanSummary: Sendable {
         var last = Int64.min
     }
 
-    /// Family name → index in ``accumulators``.
-    var indices: [String: Int] = [:]
-    var names: [String] = []
+    /// Families, numbered as first seen; `accumulators` is in the same order.
+    var familyIndex = FamilyIndex()
     var accumulators: [Accumulator] = []
     var allSources: Set<UInt32> = []
-    /// The last family seen, to skip hashing its name for runs of one family.
-    var lastFamily = ""
-    var lastIndex = -1
     /// Events added, in all.
     public private(set) var totalEvents = 0
 
@@ -47,19 +43,8 @@ public struct ScanSummary: Sendable {
     /// Counts one event.
     public mutating func add(_ event: SensorEvent) {
         totalEvents += 1
-        let k: Int
-        if lastIndex >= 0 && event.family == lastFamily {
-            k = lastIndex
-        } else if let known = indices[event.family] {
-            k = known
-        } else {
-            k = accumulators.count
-            indices[event.family] = k
-            names.append(event.family)
-            accumulators.append(Accumulator())
-        }
-        lastFamily = event.family
-        lastIndex = k
+        let (k, isNew) = familyIndex.number(of: event.family)
+        if isNew { accumulators.append(Accumulator()) }
         let time = event.timeNanoseconds
         accumulators[k].events += 1
         accumulators[k].first = Swift.min(accumulators[k].first, time)
@@ -75,7 +60,7 @@ public struct ScanSummary: Sendable {
 
     /// The families, by name.
     public var families: [Family] {
-        zip(names, accumulators).sorted { $0.0 < $1.0 }.map {
+        zip(familyIndex.names, accumulators).sorted { $0.0 < $1.0 }.map {
             Family(family: $0.0, events: $0.1.events, distinctSources: $0.1.sources.count,
                    firstSeenNanoseconds: $0.1.first, lastSeenNanoseconds: $0.1.last)
         }
@@ -124,7 +109,7 @@ public struct ScanSummary: Sendable {
             UTCCalendar.appendISO8601(nanoseconds: f.lastSeenNanoseconds, to: &out)
             out += Array("\"}".utf8)
         }
-        out += Array((names.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8)
+        out += Array((familyIndex.names.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8)
         return String(decoding: out, as: UTF8.self)
     }
 }

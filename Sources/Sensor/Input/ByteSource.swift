@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import WormWatchCore
 
 /// A stream of bytes read in chunks: a file, standard input, a decompressor, or memory.
 ///
@@ -59,7 +60,7 @@ public final class FileByteSource: ByteSource {
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(SensorError) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         while true {
-            let n = Glibc.read(descriptor, base, buffer.count)
+            let n = POSIX.read(descriptor, base, buffer.count)
             if n >= 0 { return n }
             if errno == EINTR { continue }
             throw .unreadable(path: path, reason: String(cString: strerror(errno)))

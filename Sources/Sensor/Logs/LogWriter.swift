@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import WormWatchCore
 
 /// Writes web server log lines — Apache combined, or IIS W3C extended with its
@@ -31,8 +26,7 @@ public struct LogWriter: ~Copyable {
     public let path: String
     /// What is written: Apache combined, IIS W3C extended or IIS native.
     public let format: LogFormat
-    private let descriptor: Int32
-    private let ownsDescriptor: Bool
+    private var file: OutputFile
     private let software: String
     private let utcOffsetSeconds: Int64
     /// Formatted lines not yet written: `buffer[0..<count]`.
@@ -54,24 +48,13 @@ public struct LogWriter: ~Copyable {
         self.format = format
         self.software = software
         utcOffsetSeconds = Int64(max(-1439, min(1439, utcOffsetMinutes))) * 60
-        if path == "-" {
-            descriptor = 1
-            ownsDescriptor = false
-        } else {
-            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            if fd < 0 { throw .unwritable(path: path, reason: String(cString: strerror(errno))) }
-            descriptor = fd
-            ownsDescriptor = true
-        }
+        do { file = try OutputFile(path: path) } catch { throw .unwritable(path: path, reason: error.reason) }
         capacity = Self.bufferSize
         buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
     }
 
     deinit {
-        if !closed {
-            _ = Self.writeAll(descriptor, buffer, count)
-            if ownsDescriptor { Glibc.close(descriptor) }
-        }
+        if !closed { try? file.write(buffer, count: count) }  // the file closes itself
         buffer.deallocate()
     }
 
@@ -98,37 +81,19 @@ public struct LogWriter: ~Copyable {
     /// Writes out what is buffered.
     public mutating func flush() throws(SensorError) {
         guard count > 0 else { return }
-        let failure = Self.writeAll(descriptor, buffer, count)
-        count = 0
-        if let failure { throw .unwritable(path: path, reason: failure) }
+        defer { count = 0 }
+        do { try file.write(buffer, count: count) } catch { throw .unwritable(path: path, reason: error.reason) }
     }
 
     /// Flushes and closes the file; reports a failed write or close.
     public mutating func close() throws(SensorError) {
         guard !closed else { return }
         closed = true
-        let failure = Self.writeAll(descriptor, buffer, count)
+        var failure: SystemError?
+        do { try file.write(buffer, count: count) } catch { failure = error }
         count = 0
-        if ownsDescriptor, Glibc.close(descriptor) != 0, failure == nil {
-            throw .unwritable(path: path, reason: String(cString: strerror(errno)))
-        }
-        if let failure { throw .unwritable(path: path, reason: failure) }
-    }
-
-    /// Writes all of `bytes[0..<count]`; the reason on failure.
-    private static func writeAll(_ descriptor: Int32, _ bytes: UnsafeMutablePointer<UInt8>, _ count: Int) -> String? {
-        var offset = 0
-        while offset < count {
-            let n = Glibc.write(descriptor, bytes + offset, count - offset)
-            if n > 0 {
-                offset += n
-            } else if n < 0, errno == EINTR {
-                continue
-            } else {
-                return n < 0 ? String(cString: strerror(errno)) : "short write"
-            }
-        }
-        return nil
+        do { try file.close() } catch { failure = failure ?? error }
+        if let failure { throw .unwritable(path: path, reason: failure.reason) }
     }
 
     private static func withBytes(_ bytes: some Collection<UInt8>, _ body: (UnsafeRawBufferPointer) -> Void) {

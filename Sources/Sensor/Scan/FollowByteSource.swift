@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import WormWatchCore
 
 /// A file followed like `tail -F`: at its end, more may be written; when the file is replaced
 /// (rotated: a new file at the same path) or truncated, it is reopened and the new one read
@@ -70,7 +71,7 @@ public final class FollowByteSource: ByteSource {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         while true {
             if descriptor >= 0 {
-                let n = Glibc.read(descriptor, base, buffer.count)
+                let n = POSIX.read(descriptor, base, buffer.count)
                 if n > 0 {
                     offset += Int64(n)
                     bytesRead += Int64(n)

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import WormWatchCore
 
 /// `wormwatch scan`'s pipeline: read each input (log or capture, plain or gzip), hand every
 /// observation to the rules, and pass each event on as it is found.
@@ -173,7 +174,7 @@ extension SensorScan {
                 }
                 break
             }
-            usleep(useconds_t(pollInterval * 1_000_000))
+            POSIX.sleep(seconds: pollInterval)
             idle += pollInterval
         }
         for input in inputs { reports[input.index] = input.report }
@@ -186,7 +187,7 @@ extension SensorScan {
         guard fd >= 0 else { return false }
         defer { close(fd) }
         var head = [UInt8](repeating: 0, count: CaptureFormat.detectionLength)
-        let n = head.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        let n = head.withUnsafeMutableBytes { POSIX.read(fd, $0.baseAddress, $0.count) }
         return n == head.count && CaptureFormat.detect(head) != nil
     }
 }
