@@ -11,7 +11,10 @@ let package = Package(
         .library(name: "EpidemicModels", targets: ["EpidemicModels"]),
         .library(name: "Charts", targets: ["Charts"]),
         .library(name: "OutbreakScenarios", targets: ["OutbreakScenarios"]),
+        .library(name: "OutbreakStudies", targets: ["OutbreakStudies"]),
+        .library(name: "Reports", targets: ["Reports"]),
         .library(name: "Sensor", targets: ["Sensor"]),
+        .library(name: "Emitters", targets: ["Emitters"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,44 +28,51 @@ let package = Package(
         // monitors, the exact event-driven engine and the per-probe reference.
         // Optimised even in debug builds: the statistical tests run thousands of outbreaks.
         .target(name: "Outbreak", dependencies: ["WormWatchCore"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        // Analytic worm models (logistic, AAWP, two-factor) and their solvers.
-        .target(name: "EpidemicModels"),
+        // Analytic worm models (logistic, AAWP, two-factor), their solvers, and fitting them
+        // to observed series.
+        .target(name: "EpidemicModels", dependencies: ["WormWatchCore"]),
+        // The scenario file format (YAML) and the built-in presets.
+        .target(name: "OutbreakScenarios", dependencies: ["Outbreak", "WormWatchCore", .product(name: "Yams", package: "Yams")]),
+        // Studies of outbreaks as a library: simulations, parameter sweeps and validation
+        // against the published record (the work behind simulate, sweep and validate).
+        .target(name: "OutbreakStudies", dependencies: ["Outbreak", "OutbreakScenarios", "EpidemicModels", "WormWatchCore"]),
         // SVG charts shared by every command that draws.
         .target(name: "Charts"),
-        // The scenario file format (YAML) and the built-in presets.
-        .target(
-            name: "OutbreakScenarios",
-            dependencies: ["Outbreak", "WormWatchCore", .product(name: "Yams", package: "Yams")]
-        ),
-        // Output formats shared by the commands: JSON, CSV, tables and plots.
-        .target(name: "Reports", dependencies: ["Outbreak", "Charts", "EpidemicModels", "WormWatchCore"]),
+        // Output formats of the studies and fits: JSON, CSV, tables and SVG charts. Formats only.
+        .target(name: "Reports", dependencies: ["OutbreakStudies", "Outbreak", "EpidemicModels", "Charts", "WormWatchCore"]),
         // zlib from the system (Debian: zlib1g-dev), for gzip-compressed inputs.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        // The sensor: log and capture readers, rules and matcher, events, and the writers
-        // that turn an outbreak record into real-format files. Optimised in debug builds
-        // too: tests read captures of a whole simulated day.
+        // The sensor: log and capture readers and writers, rules and matcher, events, the
+        // scan pipeline. Optimised in debug builds too: tests read captures of a whole day.
         .target(
             name: "Sensor",
-            dependencies: ["Outbreak", "WormWatchCore", "CZlib", .product(name: "Yams", package: "Yams")],
+            dependencies: ["WormWatchCore", "CZlib", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
+        // The writers that turn an outbreak record into the files a sensor reads (captures,
+        // web server logs): the one place the engine and the sensor meet.
+        .target(name: "Emitters", dependencies: ["Outbreak", "Sensor", "WormWatchCore"]),
         // The thin command line.
         .executableTarget(
             name: "wormwatch",
             dependencies: [
-                "WormWatchCore", "Outbreak", "OutbreakScenarios", "EpidemicModels", "Charts", "Reports", "Sensor",
+                "WormWatchCore", "Outbreak", "OutbreakScenarios", "OutbreakStudies", "EpidemicModels", "Reports", "Sensor", "Emitters",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Helpers the test targets share (temporary folders, outside tools, short differences).
+        .target(name: "WormWatchTestSupport", path: "Tests/Support"),
         .testTarget(name: "WormWatchCoreTests", dependencies: ["WormWatchCore"]),
         .testTarget(name: "OutbreakTests", dependencies: ["Outbreak", "EpidemicModels", "WormWatchCore"]),
-        .testTarget(name: "EpidemicModelsTests", dependencies: ["EpidemicModels"]),
+        .testTarget(name: "EpidemicModelsTests", dependencies: ["EpidemicModels", "WormWatchCore"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
-        .testTarget(name: "OutbreakScenariosTests", dependencies: ["OutbreakScenarios", "Outbreak", "WormWatchCore"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Outbreak", "EpidemicModels", "WormWatchCore"]),
+        .testTarget(name: "OutbreakScenariosTests", dependencies: ["OutbreakScenarios", "Outbreak", "WormWatchCore", "WormWatchTestSupport"]),
+        .testTarget(name: "OutbreakStudiesTests", dependencies: ["OutbreakStudies", "Reports", "OutbreakScenarios", "Outbreak", "EpidemicModels", "WormWatchCore"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "OutbreakStudies", "Outbreak", "EpidemicModels", "WormWatchCore"]),
         // Fixtures are read by path (#filePath), not bundled.
-        .testTarget(name: "SensorTests", dependencies: ["Sensor", "Outbreak", "WormWatchCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "WormWatchCLITests", dependencies: ["wormwatch"]),
+        .testTarget(name: "SensorTests", dependencies: ["Sensor", "WormWatchCore", "WormWatchTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "EmittersTests", dependencies: ["Emitters", "Sensor", "Outbreak", "WormWatchCore", "WormWatchTestSupport"]),
+        .testTarget(name: "WormWatchCLITests", dependencies: ["wormwatch", "WormWatchTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

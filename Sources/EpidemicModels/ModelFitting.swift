@@ -279,13 +279,8 @@ public enum ModelFitter {
     /// equal steps between t[k] and t[k+1] (the same equations as `TwoFactorModel`).
     static func twoFactorEverInfected(_ t: [Double], substeps: [Int], n: Double, i0: Double,
                                       beta0: Double, eta: Double, gamma: Double, mu: Double) -> [Double]? {
-        func f(_ s: Double, _ i: Double, _ r: Double) -> (Double, Double, Double, Double) {
-            let free = max(0, 1 - i / n)
-            let beta = eta == 0 ? beta0 : beta0 * pow(free, eta)
-            let infection = beta * s * i
-            let dQ = mu * s * (i + r)
-            let dR = gamma * i
-            return (-infection - dQ, infection - dR, dR, dQ)
+        func f(_ s: Double, _ i: Double, _ r: Double) -> (s: Double, i: Double, r: Double, q: Double) {
+            TwoFactorModel.rates(s: s, i: i, r: r, n: n, beta0: beta0, eta: eta, gamma: gamma, mu: mu)
         }
         var s = n - i0, i = i0, r = 0.0, q = 0.0
         var out = [i + r]

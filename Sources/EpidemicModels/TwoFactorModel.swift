@@ -82,15 +82,24 @@ public struct TwoFactorModel: Sendable, Hashable {
     public static let zouCodeRed = TwoFactorModel(
         unchecked: 1_000_000, 1, 0.8 / 1_000_000, 3, 0.05, 0.06 / 1_000_000)
 
-    /// The right-hand side for the state vector [S, I, R, Q] (exactly 4 components).
-    func derivative(_ y: [Double]) -> [Double] {
-        let s = y[0], i = y[1], r = y[2]
-        let free = max(0, 1 - i / population)
+    /// The model's equations: (dS/dt, dI/dt, dR/dt, dQ/dt) at S = `s`, I = `i`, R = `r`, with
+    /// population `n` and the rates given. The one place they are written; ``solve(times:maxStep:)``
+    /// and the two-factor fit (`ModelFitter`) both integrate them.
+    @inline(__always)
+    static func rates(s: Double, i: Double, r: Double, n: Double, beta0: Double, eta: Double, gamma: Double, mu: Double)
+        -> (s: Double, i: Double, r: Double, q: Double) {
+        let free = max(0, 1 - i / n)
         let beta = eta == 0 ? beta0 : beta0 * pow(free, eta)
         let infection = beta * s * i
         let dQ = mu * s * (i + r)
         let dR = gamma * i
-        return [-infection - dQ, infection - dR, dR, dQ]
+        return (-infection - dQ, infection - dR, dR, dQ)
+    }
+
+    /// The right-hand side for the state vector [S, I, R, Q] (exactly 4 components).
+    func derivative(_ y: [Double]) -> [Double] {
+        let d = Self.rates(s: y[0], i: y[1], r: y[2], n: population, beta0: beta0, eta: eta, gamma: gamma, mu: mu)
+        return [d.s, d.i, d.r, d.q]
     }
 
     var initialVector: [Double] { [population - initialInfected, initialInfected, 0, 0] }

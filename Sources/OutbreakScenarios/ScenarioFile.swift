@@ -4,17 +4,56 @@ import WormWatchCore
 import Yams
 
 /// Why a scenario could not be loaded.
-public enum ScenarioLoadError: Error, CustomStringConvertible, Sendable {
+public enum ScenarioLoadError: UserFacingError, Sendable, Hashable {
     /// The file (or a file it names) could not be read.
     case unreadable(path: String, reason: String)
     /// The text is not a valid scenario.
     case invalid(ScenarioError)
+    /// The reference names neither a preset nor a file.
+    case unknownPreset(name: String)
+    /// A built-in preset does not load: a bug.
+    case brokenPreset(name: String, ScenarioError)
+
+    /// The file and line (`my-worm.yaml:12`), the path, or the preset.
+    public var location: String {
+        switch self {
+        case .unreadable(let path, _): return path
+        case .invalid(let error): return [error.file, error.line.map(String.init)].compactMap { $0 }.joined(separator: ":")
+        case .unknownPreset(let name): return name
+        case .brokenPreset(let name, _): return "preset \(name)"
+        }
+    }
+
+    /// What is wrong (with the field first, for invalid scenarios).
+    public var reason: String {
+        switch self {
+        case .unreadable(_, let reason): return "cannot read: \(reason)"
+        case .invalid(let error): return (error.field.isEmpty ? "" : error.field + ": ") + error.message
+        case .unknownPreset: return "no such preset or file"
+        case .brokenPreset(_, let error): return "\(error) (a bug: please report it)"
+        }
+    }
+
+    /// The list of presets, for an unknown one.
+    public var hint: String? {
+        if case .unknownPreset = self { return "presets: \(ScenarioPresets.names.joined(separator: ", "))" }
+        return nil
+    }
+
+    /// 66 for unreadable files and unknown presets, 65 for invalid scenarios, 70 for a broken preset.
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .unreadable, .unknownPreset: return .noInput
+        case .invalid: return .dataError
+        case .brokenPreset: return .software
+        }
+    }
 
     /// One line: where and what.
     public var description: String {
         switch self {
-        case .unreadable(let path, let reason): return "\(path): cannot read: \(reason)"
         case .invalid(let error): return error.description
+        default: return location + ": " + reason
         }
     }
 }

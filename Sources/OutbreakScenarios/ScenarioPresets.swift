@@ -1,3 +1,4 @@
+import Foundation
 import Outbreak
 
 /// The built-in scenarios (`wormwatch scenarios`), each a complete, commented scenario file.
@@ -18,5 +19,27 @@ public enum ScenarioPresets {
     public static func scenario(named name: String) throws(ScenarioLoadError) -> Scenario? {
         guard let text = text(named: name) else { return nil }
         return try ScenarioFile.parse(text, file: "preset \(name)")
+    }
+}
+
+/// Scenarios by reference, as users give them: a preset's name or a scenario file's path.
+public enum ScenarioCatalog {
+    /// The preset named `reference` (unless a file of that name exists), else the scenario
+    /// file at that path. A name that is neither, with no `/` and no `.yaml`/`.yml` ending,
+    /// is an unknown preset.
+    public static func load(_ reference: String) throws(ScenarioLoadError) -> Scenario {
+        let isFile = FileManager.default.fileExists(atPath: reference)
+        if !isFile, let text = ScenarioPresets.text(named: reference) {
+            do { return try ScenarioFile.parse(text, file: "preset \(reference)") } catch {
+                switch error {
+                case .invalid(let problem): throw .brokenPreset(name: reference, problem)
+                default: throw error
+                }
+            }
+        }
+        if !isFile && !reference.contains("/") && !reference.hasSuffix(".yaml") && !reference.hasSuffix(".yml") {
+            throw .unknownPreset(name: reference)
+        }
+        return try ScenarioFile.load(path: reference)
     }
 }

@@ -1,5 +1,6 @@
 import Charts
 import Outbreak
+import OutbreakStudies
 import WormWatchCore
 
 /// The output of `wormwatch simulate`: the ensemble's time series and summary in the
@@ -15,9 +16,9 @@ public struct SimulationReport: Sendable {
     /// The JSON document's `format` value.
     public static let format = "wormwatch.simulation/1"
 
-    /// Creates a report.
-    public init(scenario: Scenario, ensemble: Ensemble, seed: UInt64) {
-        self.scenario = scenario; self.ensemble = ensemble; self.seed = seed
+    /// A report of a simulation's result.
+    public init(_ simulation: Simulation) {
+        scenario = simulation.scenario; ensemble = simulation.ensemble; seed = simulation.seed
     }
 
     var runs: Int { ensemble.records.count }

@@ -1,128 +1,25 @@
 import Charts
-import EpidemicModels
 import Foundation
 import Outbreak
+import OutbreakStudies
 import WormWatchCore
 
-/// A figure from the published record of an outbreak, and how to compare a simulation with it.
-public struct PublishedFigure: Sendable {
-    /// How the published number constrains the simulation.
-    public enum Comparison: Sendable {
-        /// A measured value: consistent when it lies inside the simulated 5–95 % band.
-        case value
-        /// "More than": consistent when the simulated median is at least the value.
-        case atLeast
-        /// A range: consistent when it overlaps the simulated band.
-        case window(low: Double, high: Double)
-        /// "Within", "less than": consistent when the simulated median is at most the value.
-        case atMost
-    }
-
-    /// The quantity, in words.
-    public var quantity: String
-    /// A short machine name (`infected_after_14h`).
-    public var key: String
-    /// The published number (for a window, its middle).
-    public var value: Double
-    /// The number as published (`> 2,000`).
-    public var text: String
-    /// Its unit.
-    public var unit: String
-    /// How to compare.
-    public var comparison: Comparison
-    /// Where it comes from.
-    public var source: String
-    /// Why the simulation may disagree (shown when it does).
-    public var caveat: String
-    /// Where the published figure is drawn on the report's charts, if anywhere.
-    public var marker: Marker?
-    /// The per-run simulated value (NaN: the run has none).
-    public var simulated: @Sendable (OutbreakRecord, Scenario) -> Double
-
-    /// A published point on one of the report's charts.
-    public struct Marker: Sendable {
-        /// The two charts of a scenario's report.
-        public enum Chart: Sendable { case infected, newInfectionsPerMinute }
-        public var chart: Chart
-        /// Hours since the scenario's start.
-        public var hours: Double
-        public var value: Double
-        public var label: String
-        public init(chart: Chart, hours: Double, value: Double, label: String) {
-            self.chart = chart; self.hours = hours; self.value = value; self.label = label
-        }
-    }
-
-    /// Creates a figure; see the properties.
-    public init(quantity: String, key: String, value: Double, text: String, unit: String, comparison: Comparison,
-                source: String, caveat: String, marker: Marker? = nil,
-                simulated: @escaping @Sendable (OutbreakRecord, Scenario) -> Double) {
-        self.quantity = quantity; self.key = key; self.value = value; self.text = text; self.unit = unit
-        self.comparison = comparison; self.source = source; self.caveat = caveat; self.marker = marker
-        self.simulated = simulated
-    }
-}
-
-/// One row of a validation: the published figure against the simulated distribution.
-public struct ValidationRow: Sendable {
-    /// The figure.
-    public var figure: PublishedFigure
-    /// The simulated median and band.
-    public var simulated: Quantiles
-    /// Whether the two agree under the figure's comparison.
-    public var consistent: Bool
-    /// Runs without a value (a fit that failed, say).
-    public var missingRuns: Int
-}
-
-/// `wormwatch validate`: a scenario's ensemble against the published record.
+/// The output of `wormwatch validate`: a preset's runs against the published record, as a
+/// table, a `wormwatch.validation/2` JSON document, or a Markdown report with SVG figures.
 public struct ValidationReport: Sendable {
-    /// The scenario simulated.
-    public var scenario: Scenario
-    /// The runs.
-    public var ensemble: Ensemble
-    /// The seed.
-    public var seed: UInt64
-    /// The rows, in the order of the record.
-    public var rows: [ValidationRow]
-
     /// The JSON document's `format`.
     public static let format = "wormwatch.validation/2"
 
-    /// Compares `ensemble` with `record`.
-    public init(scenario: Scenario, ensemble: Ensemble, seed: UInt64, record: [PublishedFigure]) {
-        self.scenario = scenario
-        self.ensemble = ensemble
-        self.seed = seed
-        rows = record.map { figure in
-            let values = ensemble.records.map { figure.simulated($0, scenario) }
-            let finite = values.filter(\.isFinite)
-            let q = Quantiles(finite)
-            let consistent: Bool
-            switch figure.comparison {
-            case .value: consistent = q.p05 <= figure.value && figure.value <= q.p95
-            case .atLeast: consistent = q.median >= figure.value
-            case .atMost: consistent = q.median <= figure.value
-            case .window(let low, let high): consistent = q.p05 <= high && low <= q.p95
-            }
-            return ValidationRow(figure: figure, simulated: q, consistent: finite.isEmpty ? false : consistent,
-                                 missingRuns: values.count - finite.count)
-        }
-    }
+    /// The validation.
+    public var result: ValidationResult
 
-    /// K (per hour) of a logistic least-squares fit to a run's ever-infected curve up to `until`.
-    public static func fittedK(_ record: OutbreakRecord, until: Double) -> Double {
-        let rows = record.rows.filter { $0.time <= until }
-        guard rows.count >= 4 else { return .nan }
-        do {
-            let fit = try ModelFitter.fitLogistic(times: rows.map(\.time), counts: rows.map { Double($0.everInfected) })
-            return fit.parameter("K_per_hour")?.value ?? .nan
-        } catch {
-            return .nan
-        }
-    }
+    /// A report of `result`.
+    public init(_ result: ValidationResult) { self.result = result }
 
-    // MARK: Output
+    var scenario: Scenario { result.scenario }
+    var ensemble: Ensemble { result.ensemble }
+    var seed: UInt64 { result.seed }
+    var rows: [ValidationRow] { result.rows }
 
     /// A plain-text table for terminals.
     public func table() -> String {
@@ -250,14 +147,15 @@ public struct ValidationReport: Sendable {
     }
 }
 
-extension PublishedFigure.Comparison {
-    /// The comparison's name in JSON: `value`, `at_least`, `at_most` or `window`.
-    public var name: String {
-        switch self {
-        case .value: "value"
-        case .atLeast: "at_least"
-        case .atMost: "at_most"
-        case .window: "window"
+extension ValidationReport {
+    /// The files of the Markdown report for a folder: `README.md` and two SVG figures per
+    /// scenario (`NAME-infected.svg`, `NAME-new-infections.svg`).
+    public static func files(_ reports: [ValidationReport], command: String) -> [(name: String, text: String)] {
+        var files = [(name: "README.md", text: markdown(reports, command: command, generated: "WormWatch presets"))]
+        for r in reports {
+            files.append((name: "\(r.scenario.name)-infected.svg", text: r.infectedSVG()))
+            files.append((name: "\(r.scenario.name)-new-infections.svg", text: r.newInfectionsSVG()))
         }
+        return files
     }
 }

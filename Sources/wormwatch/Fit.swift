@@ -2,6 +2,7 @@ import ArgumentParser
 import EpidemicModels
 import Foundation
 import Reports
+import WormWatchCore
 
 /// Output formats of `wormwatch fit`.
 enum FitFormat: String, ExpressibleByArgument, CaseIterable {
@@ -99,79 +100,25 @@ struct Fit: ParsableCommand {
         }
     }
 
-    func run() throws {
-        try reporting { try execute() }
-    }
+    func run() throws { try reporting { try execute() } }
 
     func execute() throws {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
-            let reason = FileManager.default.fileExists(atPath: file) ? "permission denied or not a regular file" : "no such file"
-            throw CLIError(location: file, message: "cannot read: \(reason)", status: CLIError.noInput)
+        let request = SeriesFitRequest(path: file, model: model, timeColumn: timeColumn, countColumn: countColumn,
+                                       counts: counts, population: population?.value, addressSpace: addressSpace?.value)
+        let outcome: SeriesFitOutcome
+        do { outcome = try SeriesFit.run(request) } catch {
+            guard case .badData(let location, let reason, let column?) = error else { throw error }
+            throw ReportedError(location: location, reason: reason + "; choose one with --\(column.rawValue)-column", exitStatus: .dataError)
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CLIError(location: file, message: "not UTF-8 text", status: CLIError.badData)
-        }
-        let series: ObservedSeries
-        do { series = try SeriesCSV.parse(text, timeColumn: timeColumn, countColumn: countColumn, counts: counts) } catch {
-            throw CLIError(location: error.line.map { "\(file):\($0)" } ?? file, message: error.message, status: CLIError.badData)
-        }
-        var report = FitReport(model: model.rawValue, source: file, timeColumn: timeColumn, countColumn: countColumn,
-                               counts: counts, start: series.start, converged: false)
-        report.times = series.elapsed
-        report.observed = series.counts
-        do {
-            let fit = try ModelFitter.fit(model, times: series.times, counts: series.counts, population: population?.value,
-                                          addressSpace: addressSpace?.value ?? ModelFitter.ipv4AddressSpace)
-            report.converged = true
-            report.parameters = fit.parameters.map {
-                FitReport.Parameter(name: $0.name, unit: $0.unit, value: $0.value, standardError: $0.standardError,
-                                    low: $0.lower95, high: $0.upper95)
-            }
-            report.fixed = fit.fixed.map { FitReport.Fixed(name: $0.name, unit: $0.unit, value: $0.value) }
-            report.parameterCount = fit.fittedParameterCount
-            report.tQuantile = fit.tQuantile
-            report.iterations = fit.iterations
-            report.convergence = fit.reason.rawValue
-            report.rmse = fit.rmse
-            report.rSquared = fit.rSquared
-            report.fitted = fit.fitted
-        } catch {
-            switch error {
-            case let .tooFewPoints(_, points, needed):
-                throw CLIError(location: file, message: "\(points) data row\(points == 1 ? "" : "s"); the \(model.rawValue) model fits "
-                               + "\(model.fittedParameterCount) parameters and needs at least \(needed)", status: CLIError.badData)
-            case let .invalidData(index, message):
-                let line = index < series.lines.count ? ":\(series.lines[index])" : ""
-                throw CLIError(location: file + line, message: message, status: CLIError.badData)
-            case let .invalidSetting(name, message):
-                throw CLIError(location: "--" + name.replacingOccurrences(of: " ", with: "-"), message: message, status: 64)
-            case let .notConverged(_, failure):
-                report.failure = failure.description
-                try writeResults(report)
-                throw CLIError(location: file, message: "the \(model.rawValue) fit did not converge: \(failure)", status: 1,
-                               hint: hint(for: failure))
-            }
-        }
-        try writeResults(report)
-    }
-
-    /// Writes the report (JSON even without convergence, so scripts see `"converged": false`;
-    /// a table only when there are parameters) and the plot.
-    func writeResults(_ report: FitReport) throws {
-        let chosen = format ?? defaultFormat()
-        switch chosen {
+        let report = FitReport(outcome)
+        switch format ?? defaultFormat() {
         case .json: try emit(report.json(), to: output, what: "results")
-        case .table: if report.converged { try emit(report.table(), to: output, what: "results") }
+        case .table: if outcome.fit != nil { try emit(report.table(), to: output, what: "results") }
         }
         if let plot { try emit(report.svg(), to: plot, what: "plot") }
-    }
-
-    func hint(for failure: FitFailure) -> String? {
-        switch failure {
-        case .iterationLimit: return "the data may not show the model's shape (e.g. no saturation yet); try a simpler model or more data"
-        case .unidentifiable: return "these data cannot pin this parameter down; try a simpler model or a longer series"
-        case .nonFiniteModelOutput: return "check the counts and the --population or --address-space given"
+        if case .failure(let failure) = outcome.result {
+            throw ReportedError(location: file, reason: "the \(model.rawValue) fit did not converge: \(failure)", exitStatus: .findings,
+                                hint: failure.hint)
         }
     }
 

@@ -1,7 +1,5 @@
 import ArgumentParser
-import Outbreak
 import OutbreakScenarios
-import Reports
 import WormWatchCore
 
 struct Scenarios: ParsableCommand {
@@ -34,8 +32,8 @@ struct Scenarios: ParsableCommand {
         func run() throws {
             try reporting {
                 guard let text = ScenarioPresets.text(named: name) else {
-                    throw CLIError(location: name, message: "no such preset", status: 64,
-                                   hint: "presets: \(ScenarioPresets.names.joined(separator: ", "))")
+                    throw ReportedError(location: name, reason: "no such preset", exitStatus: .usage,
+                                        hint: "presets: \(ScenarioPresets.names.joined(separator: ", "))")
                 }
                 print(text, terminator: "")
             }

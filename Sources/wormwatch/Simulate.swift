@@ -1,24 +1,10 @@
 import ArgumentParser
+import Emitters
 import Foundation
-import Outbreak
-import OutbreakScenarios
+import OutbreakStudies
 import Reports
 import Sensor
-
-/// Output formats of commands that print data.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json, csv
-
-    /// Without --format: from --output's extension, else table on a terminal and json otherwise.
-    static func `default`(for output: String?) -> OutputFormat {
-        if let output {
-            if output.hasSuffix(".json") { return .json }
-            if output.hasSuffix(".csv") { return .csv }
-            return .table
-        }
-        return Terminal.stdoutIsTTY ? .table : .json
-    }
-}
+import WormWatchCore
 
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -90,113 +76,54 @@ struct Simulate: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard runs >= 1 && runs <= 1_000_000 else { throw ValidationError("--runs: must be between 1 and 1000000 (got \(runs))") }
-        guard threads >= 0 && threads <= 1024 else { throw ValidationError("--threads: must be between 0 and 1024 (got \(threads))") }
-        if let hours { guard hours.isFinite && hours > 0 && hours <= 8784 else { throw ValidationError("--hours: must be more than 0 and at most 8784 (got \(hours))") } }
+        try checking { try SimulationStudy.check(request) }
+        if emitMonitor != nil && emitPcap == nil && emitLog == nil { throw ValidationError("--emit-monitor: needs --emit-pcap or --emit-log") }
     }
 
-    func run() throws {
-        try reporting { try execute() }
+    var request: SimulationRequest {
+        SimulationRequest(scenario: scenario, hours: hours, seed: seed, runs: runs, threads: threads,
+                          keepProbes: probes != nil || emitPcap != nil || emitLog != nil, keepTrafficPerSlash8: trafficPer8 != nil)
     }
+
+    func run() throws { try reporting { try execute() } }
 
     func execute() throws {
-        do {
-            var scenario = try loadScenario(self.scenario)
-            if let hours {
-                scenario.duration = hours * 3600
-                do { try scenario.validate() } catch {
-                    throw CLIError(location: "--hours", message: error.message, status: 64)
-                }
-            }
-            let showProgress = !quiet && Terminal.stderrIsTTY && runs > 1
-            let total = runs
-            let started = Date()
-            if probes != nil && !scenario.monitors.contains(where: \.recordProbes) {
-                throw CLIError(location: "--probes", message: "no monitor of scenario '\(scenario.name)' has record_probes: true", status: 64)
-            }
-            let emitIndex = try emittedMonitor(scenario)
-            let emitSignature = signature ?? ProbeSignature.forScenario(named: scenario.name)
-            if emitLog != nil && !emitSignature.isTCP {
-                throw CLIError(location: "--emit-log", message: "\(emitSignature) probes are UDP datagrams: no web server logs them (use --emit-pcap)", status: 64)
-            }
-            let engine: ExactEngine
-            do { engine = try ExactEngine(scenario: scenario) } catch {
-                throw CLIError(location: error.field, message: error.message, status: CLIError.badData)
-            }
-            var progress: (@Sendable (Int) -> Void)? = nil
-            if showProgress {
-                progress = { (done: Int) -> Void in Terminal.progress("simulate: \(done)/\(total) runs") }
-            }
-            let seed = self.seed
-            if trafficPer8 != nil && scenario.worm.strategy.isSequential {
-                throw CLIError(location: "--traffic-per-8", message: "is not available for sequence-walking strategies (permutation, static-seed, sequential)", status: 64)
-            }
-            let keepProbes = probes != nil || emitIndex != nil, keepTraffic = trafficPer8 != nil
-            // One run reports its own progress (a 10^8-host run takes minutes); several report runs done.
-            let single = runs == 1 && !quiet && Terminal.stderrIsTTY
-            let hoursTotal = scenario.duration / 3600
-            let ensemble = Ensemble.run(runs: runs, threads: threads, progress: progress) {
-                engine.run(seed: seed, run: $0, options: EngineOptions(keepProbes: keepProbes && $0 == 0, keepTrafficPerSlash8: keepTraffic && $0 == 0),
-                           progress: single ? { fraction in
-                               Terminal.progress(String(format: "simulate: %.0f %% (%.1f of %.1f simulated hours)", fraction * 100, fraction * hoursTotal, hoursTotal))
-                           } : nil)
-            }
-            if single { Terminal.progress("") }
-            if showProgress { Terminal.progress("") }
-            if !quiet && Terminal.stderrIsTTY {
-                let seconds = Date().timeIntervalSince(started)
-                let events = ensemble.records.reduce(0) { $0 + $1.summary.events }
-                Terminal.printError(String(format: "simulate: %d run%@ in %.2f s, %.3g events/s", runs, runs == 1 ? "" : "s", seconds, Double(events) / max(seconds, 1e-9)))
-            }
-            let report = SimulationReport(scenario: scenario, ensemble: ensemble, seed: seed)
-            let chosen = format ?? OutputFormat.default(for: output)
-            let text: String
-            switch chosen {
-            case .table: text = report.table()
-            case .json: text = report.json()
-            case .csv: text = report.csv()
-            }
-            try emit(text, to: output, what: "results")
-            if let plot { try emit(report.svg(), to: plot, what: "plot") }
-            if let probes { try emit(report.probesCSV(), to: probes, what: "probes") }
-            if let trafficPer8 { try emit(report.trafficPerSlash8CSV(), to: trafficPer8, what: "traffic per /8") }
-            if let emitIndex, let record = ensemble.records.first {
-                let seen = record.probes.indices.contains(emitIndex) ? record.probes[emitIndex] : []
-                do {
-                    if let emitPcap {
-                        try ProbeEmitter.writeCapture(seen, startTime: scenario.startTime, signature: emitSignature, to: emitPcap)
-                    }
-                    if let emitLog {
-                        try ProbeEmitter.writeLog(seen, startTime: scenario.startTime, signature: emitSignature,
-                                                  format: logFormat.format, to: emitLog)
-                    }
-                } catch {
-                    throw CLIError(location: "", message: error.description, status: CLIError.cannotCreate)
-                }
-            }
+        let study = try SimulationStudy(request)
+        if probes != nil { _ = try study.scenario.recordingMonitors(neededBy: "probes") }
+        let emission = try ProbeEmission(scenario: study.scenario, monitor: emitMonitor, signature: signature,
+                                         capture: emitPcap, log: emitLog, logFormat: logFormat.format)
+        let started = Date()
+        let simulation = study.run(progress: progressReporter(hours: study.scenario.duration / 3600), cancellation: nil)
+        guard let simulation else { return }
+        if !quiet && Terminal.stderrIsTTY {
+            Terminal.progress("")
+            let seconds = Date().timeIntervalSince(started)
+            Terminal.printError(String(format: "simulate: %d run%@ in %.2f s, %.3g events/s", runs, runs == 1 ? "" : "s", seconds,
+                                       Double(simulation.events) / max(seconds, 1e-9)))
         }
+        let report = SimulationReport(simulation)
+        switch format ?? OutputFormat.default(for: output) {
+        case .table: try emit(report.table(), to: output, what: "results")
+        case .json: try emit(report.json(), to: output, what: "results")
+        case .csv: try emit(report.csv(), to: output, what: "results")
+        }
+        if let plot { try emit(report.svg(), to: plot, what: "plot") }
+        if let probes { try emit(report.probesCSV(), to: probes, what: "probes") }
+        if let trafficPer8 { try emit(report.trafficPerSlash8CSV(), to: trafficPer8, what: "traffic per /8") }
+        if let emission, let record = simulation.ensemble.records.first { try emission.write(record) }
     }
 
-    /// The monitor --emit-pcap / --emit-log write, or nil when neither is asked for.
-    func emittedMonitor(_ scenario: Scenario) throws -> Int? {
-        guard emitPcap != nil || emitLog != nil else {
-            if emitMonitor != nil { throw CLIError(location: "--emit-monitor", message: "needs --emit-pcap or --emit-log", status: 64) }
-            return nil
-        }
-        let option = emitPcap != nil ? "--emit-pcap" : "--emit-log"
-        if let emitMonitor {
-            guard let i = scenario.monitors.firstIndex(where: { $0.name == emitMonitor }) else {
-                throw CLIError(location: "--emit-monitor", message: "scenario '\(scenario.name)' has no monitor named '\(emitMonitor)'", status: 64)
+    /// Progress on stderr when it is a terminal: runs done, or one run's simulated hours.
+    func progressReporter(hours: Double) -> SimulationProgress? {
+        guard !quiet && Terminal.stderrIsTTY else { return nil }
+        let total = runs
+        return { step in
+            switch step {
+            case .runs(let done): Terminal.progress("simulate: \(done)/\(total) runs")
+            case .simulated(let fraction):
+                Terminal.progress(String(format: "simulate: %.0f %% (%.1f of %.1f simulated hours)", fraction * 100, fraction * hours, hours))
             }
-            guard scenario.monitors[i].recordProbes else {
-                throw CLIError(location: "--emit-monitor", message: "monitor '\(emitMonitor)' does not have record_probes: true", status: 64)
-            }
-            return i
         }
-        guard let i = scenario.monitors.firstIndex(where: \.recordProbes) else {
-            throw CLIError(location: option, message: "no monitor of scenario '\(scenario.name)' has record_probes: true", status: 64)
-        }
-        return i
     }
 }
 
@@ -214,26 +141,3 @@ enum EmitLogFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension ProbeSignature: ExpressibleByArgument {}
-
-/// A preset by name, or a scenario file by path.
-func loadScenario(_ reference: String) throws -> Scenario {
-    let isFile = FileManager.default.fileExists(atPath: reference)
-    if !isFile, let text = ScenarioPresets.text(named: reference) {
-        do { return try ScenarioFile.parse(text, file: "preset \(reference)") } catch {
-            throw CLIError(location: "preset \(reference)", message: "\(error) (a bug: please report it)", status: 70)
-        }
-    }
-    if !isFile && !reference.contains("/") && !reference.hasSuffix(".yaml") && !reference.hasSuffix(".yml") {
-        throw CLIError(location: reference, message: "no such preset or file", status: CLIError.noInput,
-                       hint: "presets: \(ScenarioPresets.names.joined(separator: ", "))")
-    }
-    do { return try ScenarioFile.load(path: reference) } catch {
-        switch error {
-        case .unreadable(let path, let reason): throw CLIError(location: path, message: "cannot read: \(reason)", status: CLIError.noInput)
-        case .invalid(let problem):
-            let location = [problem.file, problem.line.map(String.init)].compactMap { $0 }.joined(separator: ":")
-            let message = (problem.field.isEmpty ? "" : problem.field + ": ") + problem.message
-            throw CLIError(location: location, message: message, status: CLIError.badData)
-        }
-    }
-}

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import Outbreak
-import OutbreakScenarios
+import OutbreakStudies
 import Reports
+import WormWatchCore
 
 struct Sweep: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -54,49 +54,34 @@ struct Sweep: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard runs >= 1 && runs <= 100_000 else { throw ValidationError("--runs: must be between 1 and 100000 (got \(runs))") }
-        guard threads >= 0 && threads <= 1024 else { throw ValidationError("--threads: must be between 0 and 1024 (got \(threads))") }
+        try checking { try SweepRequest.check(runs: runs, threads: threads, varyCount: vary.count) }
         guard SweepOutcome(rawValue: outcome) != nil else {
             throw ValidationError("--outcome: must be one of \(SweepOutcome.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(outcome)')")
         }
-        guard (1...2).contains(vary.count) else { throw ValidationError("--vary: give one or two parameters (got \(vary.count))") }
     }
 
     func run() throws { try reporting { try execute() } }
 
     func execute() throws {
-        guard let chosenOutcome = SweepOutcome(rawValue: outcome) else {
-            throw CLIError(location: "--outcome", message: "unknown outcome '\(outcome)'", status: 64)
-        }
-        let base = try loadScenario(scenario)
-        let sweep: ParameterSweep
-        do {
-            var parameters: [SweepParameter] = []
-            for text in vary { parameters.append(try SweepParameter.parse(text)) }
-            sweep = try ParameterSweep(scenario: base, parameters: parameters)
-        } catch {
-            throw CLIError(location: error.location, message: error.message, status: 64, hint: error.hint)
-        }
-        let total = sweep.points.count * runs
-        guard total <= 1_000_000 else {
-            throw CLIError(location: "--runs", message: "\(sweep.points.count) points × \(runs) runs is more than 1000000 runs", status: 64)
-        }
+        let request = SweepRequest(scenario: scenario, vary: vary, runs: runs, seed: seed, threads: threads,
+                                   outcome: SweepOutcome(rawValue: outcome) ?? .timeTo50PercentHours)
+        let study = try SweepStudy(request)
+        let total = study.totalRuns
         let showProgress = !quiet && Terminal.stderrIsTTY
-        var progress: (@Sendable (Int) -> Void)? = nil
-        if showProgress { progress = { (done: Int) -> Void in Terminal.progress("sweep: \(done)/\(total) runs") } }
+        var progress: (@Sendable (Int) -> Void)?
+        if showProgress { progress = { done in Terminal.progress("sweep: \(done)/\(total) runs") } }
         let started = Date()
-        let report = sweep.run(seed: seed, runs: runs, threads: threads, outcome: chosenOutcome, progress: progress)
+        guard let result = study.run(progress: progress, cancellation: nil) else { return }
         if showProgress {
             Terminal.progress("")
-            Terminal.printError(String(format: "sweep: %d points × %d runs in %.2f s", sweep.points.count, runs, Date().timeIntervalSince(started)))
+            Terminal.printError(String(format: "sweep: %d points × %d runs in %.2f s", study.sweep.points.count, runs, Date().timeIntervalSince(started)))
         }
-        let text: String
+        let report = SweepReport(result)
         switch format ?? OutputFormat.default(for: output) {
-        case .table: text = report.table()
-        case .json: text = report.json()
-        case .csv: text = report.csv()
+        case .table: try emit(report.table(), to: output, what: "results")
+        case .json: try emit(report.json(), to: output, what: "results")
+        case .csv: try emit(report.csv(), to: output, what: "results")
         }
-        try emit(text, to: output, what: "results")
         if let plot { try emit(report.svg(), to: plot, what: "plot") }
     }
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import Outbreak
-import OutbreakScenarios
+import OutbreakStudies
 import Reports
+import WormWatchCore
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,50 +31,26 @@ struct Validate: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress on stderr.") var quiet = false
 
     func validate() throws {
-        guard runs >= 2 && runs <= 100_000 else { throw ValidationError("--runs: must be between 2 and 100000 (got \(runs))") }
-        guard threads >= 0 && threads <= 1024 else { throw ValidationError("--threads: must be between 0 and 1024 (got \(threads))") }
+        try checking { try request.check() }
         if format == .csv { throw ValidationError("--format: validate prints table or json") }
-        for name in presets where PublishedRecord.figures(for: name) == nil {
-            throw ValidationError("\(name): no published record for this preset (those with one: \(PublishedRecord.presets.joined(separator: ", ")))")
-        }
     }
+
+    var request: ValidationRequest { ValidationRequest(presets: presets, runs: runs, seed: seed, threads: threads) }
 
     func run() throws { try reporting { try execute() } }
 
     func execute() throws {
-        let names = presets.isEmpty ? PublishedRecord.presets : presets
-        var reports: [ValidationReport] = []
-        for name in names {
-            let scenario = try loadScenario(name)
-            let engine: ExactEngine
-            do { engine = try ExactEngine(scenario: scenario) } catch {
-                throw CLIError(location: "preset \(name)", message: "\(error) (a bug: please report it)", status: 70)
-            }
-            let total = runs, seed = self.seed
-            var progress: (@Sendable (Int) -> Void)? = nil
-            if !quiet && Terminal.stderrIsTTY {
-                progress = { (done: Int) -> Void in Terminal.progress("validate \(name): \(done)/\(total) runs") }
-            }
-            let ensemble = Ensemble.run(runs: runs, threads: threads, progress: progress) { engine.run(seed: seed, run: $0) }
-            if progress != nil { Terminal.progress("") }
-            reports.append(ValidationReport(scenario: scenario, ensemble: ensemble, seed: seed,
-                                            record: PublishedRecord.figures(for: name) ?? []))
-        }
+        let total = runs
+        var progress: (@Sendable (String, Int) -> Void)?
+        if !quiet && Terminal.stderrIsTTY { progress = { name, done in Terminal.progress("validate \(name): \(done)/\(total) runs") } }
+        guard let results = try Validation.run(request, progress: progress, cancellation: nil) else { return }
+        if progress != nil { Terminal.progress("") }
+        let reports = results.map(ValidationReport.init)
         let chosen = format ?? (Terminal.stdoutIsTTY ? .table : .json)
-        let text = chosen == .json ? ValidationReport.json(reports) : reports.map { $0.table() }.joined(separator: "\n")
-        try emit(text, to: nil, what: "results")
+        try emit(chosen == .json ? ValidationReport.json(reports) : reports.map { $0.table() }.joined(separator: "\n"), to: nil, what: "results")
         if let report {
-            do { try FileManager.default.createDirectory(atPath: report, withIntermediateDirectories: true) } catch {
-                throw CLIError(location: report, message: "cannot create the report folder: \(writeFailure(report))", status: CLIError.cannotCreate)
-            }
-            let folder = report as NSString
             let command = (["wormwatch", "validate"] + presets + ["--runs", String(runs), "--seed", String(seed)]).joined(separator: " ")
-            try emit(ValidationReport.markdown(reports, command: command, generated: "WormWatch presets"),
-                     to: folder.appendingPathComponent("README.md"), what: "report")
-            for r in reports {
-                try emit(r.infectedSVG(), to: folder.appendingPathComponent("\(r.scenario.name)-infected.svg"), what: "figure")
-                try emit(r.newInfectionsSVG(), to: folder.appendingPathComponent("\(r.scenario.name)-new-infections.svg"), what: "figure")
-            }
+            try emit(files: ValidationReport.files(reports, command: command), into: report, what: "report")
         }
     }
 }

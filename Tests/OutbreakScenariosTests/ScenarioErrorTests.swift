@@ -2,6 +2,7 @@ import Foundation
 import Outbreak
 import Testing
 @testable import OutbreakScenarios
+import WormWatchTestSupport
 
 /// Every bad input gives one exact line, `file:line: field: message` (conventions.md).
 @Suite("Scenario file errors")

@@ -1,5 +1,6 @@
 import Foundation
 import Outbreak
+import WormWatchTestSupport
 @testable import OutbreakScenarios
 
 /// The package's root folder, found from this file's path.
@@ -40,19 +41,3 @@ func tiny(replacing old: String, with new: String) -> String {
     return tiny.replacingOccurrences(of: old, with: new)
 }
 
-/// A fresh temporary folder, removed by `cleanUp()`.
-struct TemporaryFolder {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("wormwatch-scenario-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    var path: String { url.path }
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        let file = url.appendingPathComponent(name)
-        try text.write(to: file, atomically: true, encoding: .utf8)
-        return file.path
-    }
-    func cleanUp() { try? FileManager.default.removeItem(at: url) }
-}

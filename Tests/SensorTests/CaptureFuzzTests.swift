@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WormWatchTestSupport
 @testable import Sensor
 
 /// The fuzzing seeds in Fuzz/corpus/capture/ and the inputs fuzzing found.

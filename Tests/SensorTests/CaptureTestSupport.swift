@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WormWatchTestSupport
 @testable import Sensor
 
 // Hand-built capture fixtures for the capture tests. These builders follow the format
@@ -342,79 +343,4 @@ struct SplitMix64 {
         }
         return bytes
     }
-}
-
-/// The outside tools the capture cross-checks call (Debian: tcpdump, tshark, wireshark-common).
-///
-/// A cross-check runs wherever its tools are installed, and always when CI=true: .ci/run
-/// installs them there, so a missing tool fails the test rather than skipping it. On a machine
-/// with only the Swift toolchain the test is skipped, with the reason shown.
-enum ExternalTool {
-    static let tcpdump = "/usr/bin/tcpdump"
-    static let tshark = "/usr/bin/tshark"
-    static let capinfos = "/usr/bin/capinfos"
-
-    /// Whether CI=true is set (where .ci/run has installed every tool).
-    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
-
-    /// Whether a test that needs `tools` runs here: they are all installed, or this is CI.
-    static func runs(_ tools: String...) -> Bool {
-        isCI || tools.allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-}
-
-/// Expects two sets to be equal; on failure reports their sizes and at most five members
-/// found on only one side, not the whole sets.
-func expectSameMembers<T: Hashable & Comparable>(
-    _ theirs: Set<T>, _ ours: Set<T>, _ what: String, sourceLocation: SourceLocation = #_sourceLocation
-) {
-    guard theirs != ours else { return }
-    let onlyTheirs = theirs.subtracting(ours).sorted().prefix(5).map { "\($0)" }
-    let onlyOurs = ours.subtracting(theirs).sorted().prefix(5).map { "\($0)" }
-    Issue.record("""
-        \(what): \(theirs.count) against our \(ours.count); \
-        only theirs (first 5): \(onlyTheirs.joined(separator: ", ")); only ours (first 5): \(onlyOurs.joined(separator: ", "))
-        """, sourceLocation: sourceLocation)
-}
-
-/// Expects two dictionaries to be equal; on failure reports their sizes and at most five keys
-/// that are missing on one side or hold different values.
-func expectSameEntries<K: Hashable & Comparable, V: Equatable>(
-    _ found: [K: V], _ expected: [K: V], _ what: String, sourceLocation: SourceLocation = #_sourceLocation
-) {
-    guard found != expected else { return }
-    let differing = Set(found.keys).union(expected.keys).filter { found[$0] != expected[$0] }.sorted().prefix(5)
-    let shown = differing.map { key in
-        "\(key): \(found[key].map { "\($0)" } ?? "none") instead of \(expected[key].map { "\($0)" } ?? "none")"
-    }
-    Issue.record("\(what): \(found.count) entries against \(expected.count) expected; first differences: \(shown.joined(separator: "; "))",
-                 sourceLocation: sourceLocation)
-}
-
-/// Runs an external tool; the test fails (does not skip) if the tool is missing.
-func runTool(_ path: String, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> (status: Int32, stdout: String, stderr: String) {
-    guard FileManager.default.isExecutableFile(atPath: path) else {
-        Issue.record("\(path) is missing: install it (Debian: apt-get install tcpdump tshark) to run the capture cross-checks", sourceLocation: sourceLocation)
-        return (-1, "", "")
-    }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Read both pipes to the end before waiting, so a full pipe cannot block the tool.
-    let group = DispatchGroup()
-    nonisolated(unsafe) var errData = Data()
-    group.enter()
-    DispatchQueue.global().async {
-        errData = err.fileHandleForReading.readDataToEndOfFile()
-        group.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WormWatchTestSupport
 @testable import Sensor
 
 /// The writer: what it writes reads back exactly, its checksums are right by an independent
@@ -226,13 +227,13 @@ struct CaptureWriterTests {
             let sent = Self.randomPackets(link == .ethernet ? 5000 : 2000, seed: 11)
             try Self.write(sent, to: path, precision: precision, link: link)
 
-            let tcpdump = try runTool(ExternalTool.tcpdump, ["-r", path, "-n"])
+            let tcpdump = try ExternalTool.run(ExternalTool.tcpdump, ["-r", path, "-n"])
             #expect(tcpdump.status == 0, "\(tcpdump.stderr)")
             #expect(tcpdump.stdout.split(separator: "\n").count == sent.count)
 
             let checks = ["-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"]
             // Status values: 0 Bad, 1 Good, 2 Unverified. Every packet must be verified good.
-            let bad = try runTool(ExternalTool.tshark, ["-r", path] + checks + [
+            let bad = try ExternalTool.run(ExternalTool.tshark, ["-r", path] + checks + [
                 "-Y", "!(ip.checksum.status == 1) || !(tcp.checksum.status == 1 || udp.checksum.status == 1)",
                 "-T", "fields", "-e", "frame.number",
             ])
@@ -245,14 +246,14 @@ struct CaptureWriterTests {
                 spoiled[second + 20 + (sent[1].kind == .udp ? 6 : 16)] ^= 0x5A
                 let spoiledPath = directory.appendingPathComponent("spoiled.pcap").path
                 try Data(spoiled).write(to: URL(fileURLWithPath: spoiledPath))
-                let caught = try runTool(ExternalTool.tshark, ["-r", spoiledPath] + checks + [
+                let caught = try ExternalTool.run(ExternalTool.tshark, ["-r", spoiledPath] + checks + [
                     "-Y", "!(ip.checksum.status == 1) || !(tcp.checksum.status == 1 || udp.checksum.status == 1)",
                     "-T", "fields", "-e", "frame.number",
                 ])
                 #expect(caught.stdout == "2\n")
             }
 
-            let fields = try runTool(ExternalTool.tshark, ["-r", path, "-T", "fields", "-E", "separator=,",
+            let fields = try ExternalTool.run(ExternalTool.tshark, ["-r", path, "-T", "fields", "-E", "separator=,",
                 "-e", "frame.time_epoch", "-e", "ip.src", "-e", "ip.dst", "-e", "tcp.srcport", "-e", "udp.srcport",
                 "-e", "tcp.dstport", "-e", "udp.dstport", "-e", "ip.ttl", "-e", "tcp.len", "-e", "udp.length"])
             #expect(fields.status == 0, "\(fields.stderr)")
@@ -294,7 +295,7 @@ struct CaptureWriterTests {
         for (name, bytes) in [("sections.pcapng", CaptureReaderTests.twoSections()), ("ethernet.pcap", CaptureReaderTests.ethernetVariety())] {
             let path = directory.appendingPathComponent(name).path
             try Data(bytes).write(to: URL(fileURLWithPath: path))
-            let tshark = try runTool(ExternalTool.tshark, ["-r", path, "-T", "fields", "-E", "separator=,",
+            let tshark = try ExternalTool.run(ExternalTool.tshark, ["-r", path, "-T", "fields", "-E", "separator=,",
                 "-Y", "tcp || (udp && ip.flags.mf == 0)", "-e", "frame.time_epoch", "-e", "ip.src", "-e", "tcp.srcport", "-e", "udp.srcport"])
             #expect(tshark.status == 0, "\(tshark.stderr)")
             let theirs = tshark.stdout.split(separator: "\n").map(String.init)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WormWatchTestSupport
 @testable import Sensor
 
 /// Following growing files: readers that pause when a source has nothing yet

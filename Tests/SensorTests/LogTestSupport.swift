@@ -1,7 +1,7 @@
 import Foundation
-import Outbreak
 @testable import Sensor
 import WormWatchCore
+import WormWatchTestSupport
 
 /// An observation copied out of the reader's buffers, in readable form for exact asserts.
 struct SeenRequest: Equatable, CustomStringConvertible {
@@ -107,14 +107,6 @@ func fixturePath(_ name: String) -> String {
 
 func fixtureBytes(_ name: String) throws -> [UInt8] {
     Array(try Data(contentsOf: URL(fileURLWithPath: fixturePath(name))))
-}
-
-/// A fresh directory for one test's files.
-func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("wormwatch-logs-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
 }
 
 /// Runs `/bin/gzip` with `arguments`; its standard output.

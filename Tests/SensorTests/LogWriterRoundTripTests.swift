@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WormWatchTestSupport
 @testable import Sensor
 
 @Suite struct LogWriterRoundTripTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WormWatchTestSupport
 
 /// `wormwatch` as a user runs it: exit statuses and error lines per conventions.md.
 @Suite("wormwatch command line")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WormWatchTestSupport
 
 /// `wormwatch fit` as a user runs it: results, exit statuses and error lines (conventions.md).
 @Suite("wormwatch fit")

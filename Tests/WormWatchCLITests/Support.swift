@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WormWatchTestSupport
 
 /// The package's root folder, found from this file's path.
 let packageRoot = URL(fileURLWithPath: #filePath)
@@ -80,23 +81,6 @@ func runWormwatch(_ arguments: [String], in folder: URL? = nil) throws -> Outcom
                    stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
 }
 
-/// A fresh temporary folder, removed by `cleanUp()`.
-struct TemporaryFolder {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("wormwatch-cli-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    var path: String { url.path }
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        let file = url.appendingPathComponent(name)
-        try text.write(to: file, atomically: true, encoding: .utf8)
-        return file.path
-    }
-    func file(_ name: String) -> String { url.appendingPathComponent(name).path }
-    func cleanUp() { try? FileManager.default.removeItem(at: url) }
-}
 
 /// A tiny valid scenario: 100 hosts in 2^20 addresses.
 let tinyScenario = """

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WormWatchTestSupport
 
 @Suite("wormwatch sweep")
 struct SweepCLITests {

@@ -31,10 +31,13 @@ public final class FileByteSource: ByteSource {
     public let path: String
     private let descriptor: Int32
     private let ownsDescriptor: Bool
+    /// When set, reads return 0 (the end) from then on.
+    private let cancellation: CancellationFlag?
 
-    /// Opens `path` for reading; `-` is standard input.
-    public init(path: String) throws(SensorError) {
+    /// Opens `path` for reading; `-` is standard input. Once `cancellation` is set, reads end.
+    public init(path: String, cancellation: CancellationFlag? = nil) throws(SensorError) {
         self.path = path
+        self.cancellation = cancellation
         if path == "-" {
             descriptor = 0
             ownsDescriptor = false
@@ -58,7 +61,7 @@ public final class FileByteSource: ByteSource {
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(SensorError) -> Int {
-        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        guard let base = buffer.baseAddress, buffer.count > 0, cancellation?.isCancelled != true else { return 0 }
         while true {
             let n = POSIX.read(descriptor, base, buffer.count)
             if n >= 0 { return n }

@@ -1,3 +1,5 @@
+import WormWatchCore
+
 /// An input opened for reading, gzip-decompressed transparently if it starts with `1f 8b`,
 /// with its first bytes already read so the caller can tell its format.
 ///
@@ -91,10 +93,12 @@ public struct InputSource<Base: ByteSource>: ByteSource {
 
 /// Opens the file at `path` (`-` for standard input) for reading, decompressing it if it is
 /// gzip; ``InputSource/prefix`` holds its first bytes for format detection.
-public func openInput(path: String, prefixLength: Int = InputSource<FileByteSource>.defaultPrefixLength)
+/// Reading ends early, as at the end of the file, once `cancellation` is set.
+public func openInput(path: String, prefixLength: Int = InputSource<FileByteSource>.defaultPrefixLength,
+                      cancellation: CancellationFlag? = nil)
     throws(SensorError) -> InputSource<FileByteSource>
 {
-    try InputSource(base: FileByteSource(path: path), path: path, prefixLength: prefixLength)
+    try InputSource(base: FileByteSource(path: path, cancellation: cancellation), path: path, prefixLength: prefixLength)
 }
 
 /// Opens any byte source as ``openInput(path:prefixLength:)`` opens a file (tests, fuzzing).

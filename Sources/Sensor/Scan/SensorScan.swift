@@ -39,13 +39,18 @@ public struct SensorScan {
         matcher = try Matcher(rules: rules, inputs: descriptors, limits: limits)
     }
 
-    /// Reads every input in order and calls `onEvent` with each event; returns one report per input.
-    public mutating func run(onEvent: (SensorEvent) -> Void) -> [InputReport] {
+    /// Reads every input in order and calls `onEvent` with each event; returns one report per
+    /// input. Once `cancellation` is set, reading stops as if the inputs had ended.
+    public mutating func run(cancellation: CancellationFlag? = nil, onEvent: (SensorEvent) -> Void) -> [InputReport] {
         var reports: [InputReport] = []
         for (index, path) in paths.enumerated() {
             var report = InputReport(name: path)
+            if cancellation?.isCancelled == true {
+                reports.append(report)
+                continue
+            }
             do {
-                let source = try openInput(path: path)
+                let source = try openInput(path: path, cancellation: cancellation)
                 try read(source, index: index, report: &report, onEvent: onEvent)
             } catch {
                 report.error = error
@@ -121,14 +126,15 @@ public struct SensorScan {
 extension SensorScan {
     /// Follows every input like `tail -F` (see ``FollowByteSource``): reads each file from its
     /// start, then what is appended to it, surviving rotation and truncation, taking the files
-    /// in turn, until `idleLimit` seconds pass without new data in any of them (or for ever).
+    /// in turn, until `idleLimit` seconds pass without new data in any of them (or for ever, or
+    /// until `cancellation` is set).
     /// Returns one report per input. Compressed files cannot be followed.
     ///
     /// Each file is read as a capture if it starts with a capture's magic number when the
     /// follow begins, as a log otherwise (a file that does not exist yet is waited for, as a
     /// log). A file is read until it has nothing new before the next one gets its turn.
     public mutating func follow(
-        idleLimit: Double?, pollInterval: Double = 0.2, onEvent: (SensorEvent) -> Void
+        idleLimit: Double?, pollInterval: Double = 0.2, cancellation: CancellationFlag? = nil, onEvent: (SensorEvent) -> Void
     ) -> [InputReport] {
         var inputs: [any FollowedInput] = []
         var reports: [InputReport] = []
@@ -154,7 +160,7 @@ extension SensorScan {
             }
         }
         var idle = 0.0
-        while inputs.contains(where: { !$0.ended }) {
+        while inputs.contains(where: { !$0.ended }) && cancellation?.isCancelled != true {
             var progressed = false
             for input in inputs where !input.ended {
                 let before = input.source.bytesRead

@@ -13,11 +13,17 @@ public protocol UserFacingError: Error, CustomStringConvertible {
     var hint: String? { get }
     /// The exit status that goes with it.
     var exitStatus: ExitStatus { get }
+    /// When the error is about a setting of a request: that setting, so that a front end can
+    /// name it its own way (an option, a request field).
+    var requestError: RequestError? { get }
 }
 
 extension UserFacingError {
     /// No hint unless the error gives one.
     public var hint: String? { nil }
+
+    /// Not about a request's setting unless the error says so.
+    public var requestError: RequestError? { nil }
 
     /// `location: reason`, or the reason alone.
     public var description: String { location.isEmpty ? reason : location + ": " + reason }

@@ -62,7 +62,7 @@ public enum PublishedRecord {
                 value: 1.8, text: "≈ 1.8 (1.75–1.85 as rounded)", unit: "1/h", comparison: .window(low: 1.75, high: 1.85),
                 source: "Staniford, Paxson, Weaver, USENIX Security 2002 (fit to Code Red's spread)",
                 caveat: "The preset's probe rate (6/s) is itself derived from this K (K·2^32/N), so agreement is a consistency check of the engine and the fit rather than independent evidence.",
-                simulated: { record, scenario in ValidationReport.fittedK(record, until: 14 * 3600) }),
+                simulated: { record, scenario in ValidationResult.fittedK(record, until: 14 * 3600) }),
         ]
     }
 

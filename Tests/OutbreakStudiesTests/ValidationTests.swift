@@ -1,7 +1,9 @@
 import Foundation
 import Outbreak
+import OutbreakStudies
 import Reports
 import Testing
+import WormWatchCore
 
 @Suite("Validation against a published record")
 struct ValidationTests {
@@ -23,18 +25,20 @@ struct ValidationTests {
 
     @Test("rows carry the band of the runs and the comparison's verdict (hand-checked)")
     func handChecked() throws {
-        let report = ValidationReport(scenario: Self.scenario, ensemble: try ensemble(), seed: 1, record: [
+        let result = ValidationResult(scenario: Self.scenario, ensemble: try ensemble(), seed: 1, record: [
             figure("inside", 5, .value), figure("below", 0.4, .value), figure("above", 8.6, .value),
             figure("at-least-ok", 4.5, .atLeast), figure("at-least-no", 4.6, .atLeast),
             figure("window-overlap", 8, .window(low: 8.5, high: 20)), figure("window-apart", 10, .window(low: 9, high: 20)),
             figure("odd-missing", 3, .value) { r, _ in r.run % 2 == 1 ? .nan : Double(r.run) },
             figure("at-most-ok", 4.5, .atMost), figure("at-most-no", 4.4, .atMost),
         ])
-        let q = report.rows[0].simulated
+        let q = result.rows[0].simulated
         #expect(Swift.abs(q.p05 - 0.45) < 1e-12 && q.median == 4.5 && Swift.abs(q.p95 - 8.55) < 1e-12)
-        #expect(report.rows.map(\.consistent) == [true, false, false, true, false, true, false, true, true, false])
-        #expect(report.rows[7].missingRuns == 5)
-        #expect(report.rows[7].simulated.median == 4)  // of 0, 2, 4, 6, 8
+        #expect(result.rows.map(\.consistent) == [true, false, false, true, false, true, false, true, true, false])
+        #expect(result.rows[7].missingRuns == 5)
+        #expect(result.rows[7].simulated.median == 4)  // of 0, 2, 4, 6, 8
+        // The report formats exactly these rows.
+        let report = ValidationReport(result)
         let json = ValidationReport.json([report])
         #expect(json.contains("\"format\": \"wormwatch.validation/2\""))
         #expect(json.contains("\"why\": \"because\""))
@@ -51,7 +55,7 @@ struct ValidationTests {
                          worm: Worm(probeRate: .fixed(100), initialInfected: 400), duration: 720, interval: 10)
         let record = try ExactEngine(scenario: s).run(seed: 4)
         let truth = 100.0 * 20_000 / Double(1 << 26) * 3600
-        let k = ValidationReport.fittedK(record, until: 720)
+        let k = ValidationResult.fittedK(record, until: 720)
         #expect(Swift.abs(k / truth - 1) < 0.03, "fitted \(k)/h, model \(truth)/h")
     }
 

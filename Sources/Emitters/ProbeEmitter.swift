@@ -1,4 +1,5 @@
 import Outbreak
+import Sensor
 
 /// Writes what a monitor saw in a simulated outbreak as the files a real system would have
 /// written: a packet capture of the probes, or a web server's log of the requests a honeypot

@@ -1,8 +1,10 @@
+import Emitters
 import Foundation
 import Outbreak
+import Sensor
 import Testing
-@testable import Sensor
 import WormWatchCore
+import WormWatchTestSupport
 
 /// simulate → real-format files → scan gives back exactly what the engine recorded.
 @Suite("Round trip: engine probes → pcap / web log → scan")
@@ -146,7 +148,7 @@ struct RoundTripTests {
         let day = directory.appendingPathComponent("day.pcap").path
         let probes = try Self.record.probes[0]
         try ProbeEmitter.writeCapture(probes, startTime: Self.codeRedDay.startTime, signature: .codeRedI, to: day)
-        let capinfos = try runTool(ExternalTool.capinfos, ["-c", "-M", day])
+        let capinfos = try ExternalTool.run(ExternalTool.capinfos, ["-c", "-M", day])
         #expect(capinfos.status == 0, "\(capinfos.stderr)")
         #expect(capinfos.stdout.contains("Number of packets:   \(probes.count)\n"), "\(capinfos.stdout)")
 
@@ -154,7 +156,7 @@ struct RoundTripTests {
         try ProbeEmitter.writeCapture(Array(probes.prefix(20_000)), startTime: Self.codeRedDay.startTime, signature: .codeRedI, to: part)
         let sensor = try Self.scan(part, extraRules: try Self.telescopeRules())
         #expect(sensor.events == 20_000)
-        let tcpdump = try runTool(ExternalTool.tcpdump, ["-r", part, "-n", "-q", "tcp dst port 80 and tcp[tcpflags] == tcp-syn"])
+        let tcpdump = try ExternalTool.run(ExternalTool.tcpdump, ["-r", part, "-n", "-q", "tcp dst port 80 and tcp[tcpflags] == tcp-syn"])
         #expect(tcpdump.status == 0, "\(tcpdump.stderr)")
         let lines = tcpdump.stdout.split(separator: "\n")
         #expect(lines.count == sensor.events)
@@ -167,7 +169,7 @@ struct RoundTripTests {
         let ours = Set(sensor.first.keys.map { IPv4Address($0).description })
         expectSameMembers(tcpdumpSources, ours, "sources tcpdump saw")
 
-        let tshark = try runTool(ExternalTool.tshark, ["-n", "-r", part, "-Y", "tcp.flags.syn == 1 && tcp.dstport == 80",
+        let tshark = try ExternalTool.run(ExternalTool.tshark, ["-n", "-r", part, "-Y", "tcp.flags.syn == 1 && tcp.dstport == 80",
                                                        "-T", "fields", "-e", "ip.src"])
         #expect(tshark.status == 0, "\(tshark.stderr)")
         let tsharkLines = tshark.stdout.split(separator: "\n").map(String.init)

@@ -1,4 +1,3 @@
-import Outbreak
 import WormWatchCore
 
 /// A time series read from a CSV file: one count per time, with the line each came from.
@@ -21,6 +20,14 @@ public struct ObservedSeries: Sendable, Equatable {
     public var elapsed: [Double] { times.map { $0 - (times.first ?? 0) } }
 }
 
+/// The two columns a series is read from.
+public enum SeriesColumn: String, Sendable, Hashable {
+    /// The times.
+    case time
+    /// The counts.
+    case count
+}
+
 /// Whether a count column holds running totals or per-interval increments.
 public enum CountKind: String, Sendable, CaseIterable {
     /// Running totals (e.g. `ever_infected`).
@@ -35,9 +42,13 @@ public struct SeriesCSVError: Error, Sendable, Equatable, CustomStringConvertibl
     public var line: Int?
     /// What is wrong, in words.
     public var message: String
+    /// Set when a named column is not in the header: which of the two.
+    public var missingColumn: SeriesColumn?
 
     /// Creates an error.
-    public init(line: Int?, message: String) { self.line = line; self.message = message }
+    public init(line: Int?, message: String, missingColumn: SeriesColumn? = nil) {
+        self.line = line; self.message = message; self.missingColumn = missingColumn
+    }
 
     public var description: String { (line.map { "line \($0): " } ?? "") + message }
 }
@@ -66,10 +77,10 @@ public enum SeriesCSV {
         }
         let listing = header.joined(separator: ", ")
         guard let timeIndex = header.firstIndex(of: timeColumn) else {
-            throw SeriesCSVError(line: 1, message: "no column '\(timeColumn)' (the header has: \(listing)); choose one with --time-column")
+            throw SeriesCSVError(line: 1, message: "no column '\(timeColumn)' (the header has: \(listing))", missingColumn: .time)
         }
         guard let countIndex = header.firstIndex(of: countColumn) else {
-            throw SeriesCSVError(line: 1, message: "no column '\(countColumn)' (the header has: \(listing)); choose one with --count-column")
+            throw SeriesCSVError(line: 1, message: "no column '\(countColumn)' (the header has: \(listing))", missingColumn: .count)
         }
         var series = ObservedSeries(times: [], counts: [], lines: [])
         var isoTimes: Bool?
