@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import WormWatchTestSupport
 @testable import Sensor
@@ -154,5 +155,39 @@ struct FollowTests {
         #expect(followed.matcher.statistics == plain.matcher.statistics)
         // It stopped once all four had been quiet for the idle limit, not before.
         #expect(elapsed >= 0.3 && elapsed < 5)
+    }
+}
+
+/// The scan as a library call from async code: the same outcome, and a follow that can be
+/// cancelled (it would otherwise wait for ever).
+@Suite("Scan from async code")
+struct AsyncScanTests {
+    @Test("an async scan gives what a synchronous one gives")
+    func sameOutcome() async throws {
+        let request = ScanRequest(paths: [fixturePath("apache-combined-2001.log")], collectSeries: true)
+        var scan = try SensorScan(request)
+        let sync = scan.run(request, cancellation: nil) { _ in }
+        let events = Mutex<[SensorEvent]>([])
+        let async = try await SensorScan.run(request) { event in events.withLock { $0.append(event) } }
+        #expect(async.summary.families == sync.summary.families)
+        #expect(async.series?.rows == sync.series?.rows)
+        #expect(events.withLock { $0.count } == sync.summary.totalEvents && sync.summary.totalEvents > 0)
+        #expect(!async.cancelled && async.exitStatus == sync.exitStatus)
+    }
+
+    @Test("cancelling the task ends a follow that has no idle timeout")
+    func cancelFollow() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanUp() }
+        let path = try folder.write("access.log", String(decoding: try fixtureBytes("apache-combined-2001.log"), as: UTF8.self))
+        let request = ScanRequest(paths: [path], follow: true)
+        let task = Task { try await SensorScan.run(request) { _ in } }
+        try await Task.sleep(for: .milliseconds(500))
+        let cancelled = ContinuousClock.now
+        task.cancel()
+        let outcome = try await task.value
+        #expect(ContinuousClock.now - cancelled < .seconds(2))
+        #expect(outcome.cancelled)
+        #expect(outcome.inputs.first?.records ?? 0 > 0)
     }
 }

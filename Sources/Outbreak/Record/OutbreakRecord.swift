@@ -101,3 +101,50 @@ public struct OutbreakRecord: Sendable, Hashable {
     /// Per row, the mean probes per second into each /8 (index = first octet), when kept.
     public var trafficPerSlash8: [[Double]] = []
 }
+
+// The run's records as JSON values that travel (to a server, between processes): snake_case
+// keys, units in the key where they are not seconds or counts (conventions.md).
+
+extension MonitorCounts: Codable {
+    enum CodingKeys: String, CodingKey {
+        case probes
+        case distinctSources = "distinct_sources"
+        case newSources = "new_sources"
+    }
+}
+
+extension MonitorProbe: Codable {
+    enum CodingKeys: String, CodingKey {
+        case time = "elapsed_seconds"
+        case source, destination
+    }
+}
+
+extension OutbreakRow: Codable {
+    enum CodingKeys: String, CodingKey {
+        case time = "elapsed_seconds"
+        case susceptible, infected, removed
+        case newInfections = "new_infections"
+        case everInfected = "ever_infected"
+        case probesPerSecond = "probes_per_second"
+        case trafficBitsPerSecond = "traffic_bits_per_second"
+        case monitors
+    }
+}
+
+extension OutbreakSummary: Codable {
+    enum CodingKeys: String, CodingKey {
+        case population
+        case finalInfected = "final_infected"
+        case everInfected = "ever_infected"
+        case peakNewInfectionsPerMinute = "peak_new_infections_per_minute"
+        case peakTime = "peak_time_seconds"
+        case timeTo10Percent = "time_to_10pct_seconds"
+        case timeTo50Percent = "time_to_50pct_seconds"
+        case timeTo90Percent = "time_to_90pct_seconds"
+        case totalProbes = "total_probes"
+        case peakTrafficBitsPerSecond = "peak_traffic_bits_per_second"
+        case monitorSources = "monitor_sources"
+        case events
+    }
+}

@@ -91,3 +91,27 @@ extension UTCCalendar {
         return seconds(year: y, month: mo, day: d, hour: h, minute: mi, second: s)
     }
 }
+
+extension UTCCalendar {
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction]Z` (a fraction of 1 to 9 digits) as nanoseconds
+    /// since the epoch; `nil` if malformed or outside what `Int64` nanoseconds hold.
+    public static func parseISO8601Nanoseconds(_ text: String) -> Int64? {
+        guard text.utf8.count >= 20, text.utf8.last == UInt8(ascii: "Z") else { return nil }
+        let bytes = Array(text.utf8)
+        var fraction: Int64 = 0
+        var whole = text
+        if bytes.count > 20 {
+            guard bytes[19] == UInt8(ascii: "."), bytes.count <= 30 else { return nil }
+            let digits = bytes[20..<(bytes.count - 1)]
+            guard !digits.isEmpty, digits.allSatisfy({ $0 &- 48 < 10 }) else { return nil }
+            for d in digits { fraction = fraction * 10 + Int64(d - 48) }
+            for _ in digits.count..<9 { fraction *= 10 }
+            whole = String(decoding: bytes[0..<19] + [UInt8(ascii: "Z")], as: UTF8.self)
+        }
+        guard let seconds = parseISO8601(whole), whole.utf8.count == 20 else { return nil }
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return nil }
+        let (sum, overflow2) = product.addingReportingOverflow(fraction)
+        return overflow2 ? nil : sum
+    }
+}
