@@ -6,6 +6,7 @@
 // Every payload, method and target byte is touched so AddressSanitizer sees any read outside
 // the buffer, and the statistics must stay consistent. A mismatch traps on purpose (this is
 // the harness, not library code): libFuzzer then saves the input in Fuzz/crashes/capture/.
+import WormWatchCore
 
 /// What one observation said, copied out of the reader's buffer.
 struct FuzzSeen: Equatable {

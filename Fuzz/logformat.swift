@@ -1,7 +1,9 @@
 // Fuzz target for custom Apache LogFormats: the format-string parser and the line reader it
 // drives (ApacheLogFormat, ApacheLogFormat+Parse).
 //
-// Built by scripts/fuzz with every Sensor source (except Emit/) into one module, so no import.
+// Built by scripts/fuzz with every Sensor source into one module (so no import of Sensor),
+// against WormWatchCore built as a module of its own.
+import WormWatchCore
 // The first input byte sets the read chunk size (2^(b & 7) bytes, 1 ... 128); the input's first
 // line after it is the LogFormat string (a nickname or a format), the rest is the log. Every
 // byte an observation points at is read, so AddressSanitizer sees any stray pointer; the

@@ -1,6 +1,8 @@
 // Fuzz target for the web-log readers: gzip, LineReader, Apache and IIS W3C parsing.
 //
-// Built by scripts/fuzz with every Sensor source (except Emit/) into one module, so no import.
+// Built by scripts/fuzz with every Sensor source into one module (so no import of Sensor),
+// against WormWatchCore built as a module of its own.
+import WormWatchCore
 // The first input byte chooses the path, the rest is the file:
 //   bits 0-1  0: auto-detect through the gzip-aware opener   1: forced Apache
 //             2: forced IIS W3C                              3: LineReader alone

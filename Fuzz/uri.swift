@@ -12,6 +12,7 @@
 //
 // The input is used whole as a request target, and as a packet whose addresses, port,
 // flags and time come from its first bytes.
+import WormWatchCore
 
 nonisolated(unsafe) var fuzzMatcher: Matcher? = nil
 nonisolated(unsafe) var fuzzDecoder = URIDecoder(capacity: 16)

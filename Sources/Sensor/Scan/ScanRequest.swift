@@ -91,14 +91,6 @@ public struct ScanOutcome: Sendable {
 }
 
 extension SensorScan {
-    /// Prepares the scan a request describes: checks it, reads the rules and the log format.
-    public init(_ request: ScanRequest) throws(SensorError) {
-        let rules = try RuleSet.load(files: request.ruleFiles, includeDefault: request.includeDefaultRules)
-        let custom = try request.apacheLogFormat.map { text throws(SensorError) in try ApacheLogFormat(parsing: text) }
-        try self.init(paths: request.paths, format: request.inputFormat, apacheFormat: custom, rules: rules)
-        localTimeOffset = request.utcOffset.flatMap(LocalTimeOffset.seconds(parsing:)) ?? 0
-    }
-
     /// Runs the scan (reading or following, as the request says), calling `onEvent` with every
     /// event as it is found and tallying the summary (and the series when asked for). Stops
     /// early, as if the inputs ended, once `cancellation` is set.
@@ -116,6 +108,18 @@ extension SensorScan {
             : run(cancellation: cancellation, onEvent: tally)
         return ScanOutcome(summary: summary, series: series, inputs: inputs, cancelled: cancellation?.isCancelled == true)
     }
+}
+
+// Reading rules files needs Yams (see RulesFile+YAML.swift); the fuzzers build without it.
+#if canImport(Yams)
+extension SensorScan {
+    /// Prepares the scan a request describes: checks it, reads the rules and the log format.
+    public init(_ request: ScanRequest) throws(SensorError) {
+        let rules = try RuleSet.load(files: request.ruleFiles, includeDefault: request.includeDefaultRules)
+        let custom = try request.apacheLogFormat.map { text throws(SensorError) in try ApacheLogFormat(parsing: text) }
+        try self.init(paths: request.paths, format: request.inputFormat, apacheFormat: custom, rules: rules)
+        localTimeOffset = request.utcOffset.flatMap(LocalTimeOffset.seconds(parsing:)) ?? 0
+    }
 
     /// Runs a scan from async code without blocking the caller's threads; cancelling the task
     /// stops it (the outcome then says `cancelled`). `onEvent` is called on the scan's thread.
@@ -129,3 +133,4 @@ extension SensorScan {
         return try result.get()
     }
 }
+#endif
