@@ -156,30 +156,17 @@ public enum StudyError: UserFacingError, Sendable, Hashable {
     /// A setting of the request is unusable.
     case request(RequestError)
 
-    public var location: String {
+    /// The error this one wraps.
+    var underlying: any UserFacingError {
         switch self {
-        case .scenario(let e): e.location
-        case .request(let e): e.location
+        case .scenario(let e): e
+        case .request(let e): e
         }
     }
-    public var reason: String {
-        switch self {
-        case .scenario(let e): e.reason
-        case .request(let e): e.reason
-        }
-    }
-    public var hint: String? {
-        switch self {
-        case .scenario(let e): e.hint
-        case .request(let e): e.hint
-        }
-    }
-    public var exitStatus: ExitStatus {
-        switch self {
-        case .scenario(let e): e.exitStatus
-        case .request(let e): e.exitStatus
-        }
-    }
+    public var location: String { underlying.location }
+    public var reason: String { underlying.reason }
+    public var hint: String? { underlying.hint }
+    public var exitStatus: ExitStatus { underlying.exitStatus }
     public var requestError: RequestError? {
         if case .request(let e) = self { return e }
         return nil

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WormWatchCore
 
 @main
 struct WormWatch: ParsableCommand {
@@ -32,7 +33,7 @@ struct WormWatch: ParsableCommand {
             let code = exitCode(for: error)
             if code == .success {
                 print(fullMessage(for: error))
-                Foundation.exit(0)
+                Foundation.exit(ExitStatus.success.rawValue)
             }
             var text = message(for: error)
             if text.hasPrefix("Error: ") { text.removeFirst(7) }
@@ -40,7 +41,8 @@ struct WormWatch: ParsableCommand {
             if let location, !text.hasPrefix(location + ":") { text = location + ": " + text }
             Terminal.printError("wormwatch: error: " + text)
             Terminal.printError("hint: see 'wormwatch help' or add --help after the subcommand")
-            Foundation.exit(code == .validationFailure || code.rawValue == 1 ? 64 : code.rawValue)
+            // ArgumentParser says 1 or "validation failure" for a bad option: that is usage (64).
+            Foundation.exit(code == .validationFailure || code.rawValue == ExitStatus.findings.rawValue ? ExitStatus.usage.rawValue : code.rawValue)
         }
     }
 
