@@ -27,7 +27,7 @@ let package = Package(
         // The outbreak engine: address space, populations, worms, host events,
         // monitors, the exact event-driven engine and the per-probe reference.
         // Optimised even in debug builds: the statistical tests run thousands of outbreaks.
-        .target(name: "Outbreak", dependencies: ["WormWatchCore"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "Outbreak", dependencies: ["WormWatchCore"]),
         // Analytic worm models (logistic, AAWP, two-factor), their solvers, and fitting them
         // to observed series.
         .target(name: "EpidemicModels", dependencies: ["WormWatchCore"]),
@@ -46,8 +46,7 @@ let package = Package(
         // scan pipeline. Optimised in debug builds too: tests read captures of a whole day.
         .target(
             name: "Sensor",
-            dependencies: ["WormWatchCore", "CZlib", .product(name: "Yams", package: "Yams")],
-            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+            dependencies: ["WormWatchCore", "CZlib", .product(name: "Yams", package: "Yams")]
         ),
         // The writers that turn an outbreak record into the files a sensor reads (captures,
         // web server logs): the one place the engine and the sensor meet.

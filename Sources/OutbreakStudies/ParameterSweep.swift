@@ -270,7 +270,7 @@ public struct SweepStudy: Sendable {
     public var totalRuns: Int { sweep.points.count * request.runs }
 
     /// Runs every point (see ``ParameterSweep/run(seed:runs:threads:outcome:progress:cancellation:)``).
-    public func run(progress: (@Sendable (Int) -> Void)? = nil, cancellation: CancellationFlag? = nil) -> SweepResult? {
+    public func run(progress: (@Sendable (Int) -> Void)? = nil, cancellation: CancellationFlag?) -> SweepResult? {
         sweep.run(seed: request.seed, runs: request.runs, threads: request.threads, outcome: request.outcome,
                   progress: progress, cancellation: cancellation)
     }

@@ -75,7 +75,7 @@ public struct SimulationStudy: Sendable {
     /// Runs the ensemble. `progress` gets the runs finished (several runs) or, for one run,
     /// the simulated fraction; `cancellation`, when set, stops the work early (the result is
     /// then `nil`).
-    public func run(progress: SimulationProgress? = nil, cancellation: CancellationFlag? = nil) -> Simulation? {
+    public func run(progress: SimulationProgress? = nil, cancellation: CancellationFlag?) -> Simulation? {
         let request = self.request
         let engine = self.engine
         let keepProbes = request.keepProbes, keepTraffic = request.keepTrafficPerSlash8

@@ -172,7 +172,7 @@ public enum Validation {
     /// Runs every preset of the request and compares it with its record. `progress` gets the
     /// preset and the runs finished; `nil` if `cancellation` was set before the end.
     public static func run(_ request: ValidationRequest, progress: (@Sendable (String, Int) -> Void)? = nil,
-                           cancellation: CancellationFlag? = nil) throws(StudyError) -> [ValidationResult]? {
+                           cancellation: CancellationFlag?) throws(StudyError) -> [ValidationResult]? {
         try request.check()
         var results: [ValidationResult] = []
         for name in request.validatedPresets {
