@@ -98,10 +98,10 @@ public final class CaptureWriter {
             ownsDescriptor = true
         }
         buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.bufferCapacity, alignment: 16)
-        let magic: UInt32 = precision == .microseconds ? 0xA1B2_C3D4 : 0xA1B2_3C4D
+        let magic = precision == .microseconds ? PcapFileHeader.microsecondMagic : PcapFileHeader.nanosecondMagic
         CaptureBytes.storeLittleEndian32(magic, buffer, 0)
-        CaptureBytes.storeLittleEndian16(2, buffer, 4)
-        CaptureBytes.storeLittleEndian16(4, buffer, 6)
+        CaptureBytes.storeLittleEndian16(PcapFileHeader.majorVersion, buffer, 4)
+        CaptureBytes.storeLittleEndian16(PcapFileHeader.minorVersion, buffer, 6)
         CaptureBytes.storeLittleEndian32(0, buffer, 8)
         CaptureBytes.storeLittleEndian32(0, buffer, 12)
         CaptureBytes.storeLittleEndian32(Self.snapLength, buffer, 16)
