@@ -5,24 +5,24 @@ extension CaptureDecoder {
     @usableFromInline
     mutating func decodeFrame(_ frame: UnsafeRawPointer, count: Int, linkType: LinkType, time: Int64, offset: Int64) -> Bool {
         var network = 0
-        switch linkType.rawValue {
-        case 1:
+        switch linkType {
+        case .ethernet:
             guard count >= 14 else {
                 skipPacket(at: offset, "truncated Ethernet header (\(count) bytes captured)")
                 return false
             }
-            var etherType = CaptureBytes.bigEndian16(frame, 12)
+            var etherType = EtherType(rawValue: CaptureBytes.bigEndian16(frame, 12))
             network = 14
             // 802.1Q, 802.1ad and the old QinQ tag: 2 bytes of tag control, then the next type.
-            while (etherType == 0x8100 || etherType == 0x88A8 || etherType == 0x9100) && network + 4 <= count {
-                etherType = CaptureBytes.bigEndian16(frame, network + 2)
+            while etherType.isVLANTag && network + 4 <= count {
+                etherType = EtherType(rawValue: CaptureBytes.bigEndian16(frame, network + 2))
                 network += 4
             }
-            guard etherType == 0x0800 else {
+            guard etherType == .ipv4 else {
                 statistics.nonIPv4Packets += 1
                 return false
             }
-        case 101, 12, 14:
+        case .raw, .rawDLT12, .rawDLT14:
             guard count >= 1 else {
                 skipPacket(at: offset, "empty raw IP packet")
                 return false
@@ -31,36 +31,37 @@ extension CaptureDecoder {
                 statistics.nonIPv4Packets += 1
                 return false
             }
-        case 228:
+        case .ipv4:
             break
-        case 113:
+        case .linuxSLL:
             guard count >= 16 else {
                 skipPacket(at: offset, "truncated Linux cooked header (\(count) bytes captured)")
                 return false
             }
-            guard CaptureBytes.bigEndian16(frame, 14) == 0x0800 else {
+            guard EtherType(rawValue: CaptureBytes.bigEndian16(frame, 14)) == .ipv4 else {
                 statistics.nonIPv4Packets += 1
                 return false
             }
             network = 16
-        case 276:
+        case .linuxSLL2:
             guard count >= 20 else {
                 skipPacket(at: offset, "truncated Linux cooked v2 header (\(count) bytes captured)")
                 return false
             }
-            guard CaptureBytes.bigEndian16(frame, 0) == 0x0800 else {
+            guard EtherType(rawValue: CaptureBytes.bigEndian16(frame, 0)) == .ipv4 else {
                 statistics.nonIPv4Packets += 1
                 return false
             }
             network = 20
-        case 0, 108:
+        case .null, .loop:
             guard count >= 4 else {
                 skipPacket(at: offset, "truncated loopback header (\(count) bytes captured)")
                 return false
             }
             // AF_INET is 2 everywhere; NULL stores it in the writer's byte order, LOOP big-endian.
             let family = CaptureBytes.bigEndian32(frame, 0)
-            guard family == 2 || (linkType.rawValue == 0 && family == 0x0200_0000) else {
+            let inet = LinkType.loopbackIPv4Family
+            guard family == inet || (linkType == .null && family == inet.byteSwapped) else {
                 statistics.nonIPv4Packets += 1
                 return false
             }
@@ -106,8 +107,8 @@ extension CaptureDecoder {
             statistics.nonFirstFragments += 1
             return false
         }
-        let proto = CaptureBytes.byte(packet, 9)
-        guard proto == 6 || proto == 17 else {
+        let proto = IPProtocol(rawValue: CaptureBytes.byte(packet, 9))
+        guard proto == .tcp || proto == .udp else {
             statistics.otherIPv4Packets += 1
             return false
         }
@@ -118,7 +119,7 @@ extension CaptureDecoder {
         observation.source = CaptureBytes.bigEndian32(packet, 12)
         observation.destination = CaptureBytes.bigEndian32(packet, 16)
         observation.record = packetNumber
-        if proto == 6 {
+        if proto == .tcp {
             guard transportCount >= 20 else {
                 skipPacket(at: offset, "truncated TCP header (\(transportCount) bytes captured)")
                 return false

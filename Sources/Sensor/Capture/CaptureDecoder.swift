@@ -183,13 +183,13 @@ struct CaptureDecoder: ~Copyable {
                 if !sourceEnded { return 24 }
                 throw .unrecognizedFormat(path: path, reason: "truncated pcap file header (\(available) of 24 bytes)")
             }
-            let bigEndian = magic == 0xA1B2_C3D4 || magic == 0xA1B2_3C4D
+            let bigEndian = magic == PcapFileHeader.microsecondMagic || magic == PcapFileHeader.nanosecondMagic
             pcapBigEndian = bigEndian
-            pcapNanoseconds = magic == 0xA1B2_3C4D || magic == 0x4D3C_B2A1
+            pcapNanoseconds = magic == PcapFileHeader.nanosecondMagic || magic == PcapFileHeader.nanosecondMagicSwapped
             let snapLength = Int(CaptureBytes.uint32(header, 16, bigEndian: bigEndian))
             pcapHeaderSnapLength = snapLength
             pcapSnapLength = snapLength == 0 ? .max : snapLength
-            pcapLinkType = LinkType(rawValue: CaptureBytes.uint32(header, 20, bigEndian: bigEndian) & 0xFFFF)
+            pcapLinkType = LinkType(rawValue: CaptureBytes.uint32(header, 20, bigEndian: bigEndian) & PcapFileHeader.linkTypeMask)
             start += 24
             format = .pcap
             state = .pcap
@@ -269,18 +269,18 @@ struct CaptureDecoder: ~Copyable {
                 var packet = false
                 if available >= 4 {
                     let type = CaptureBytes.uint32(UnsafeRawPointer(storage + start), 0, bigEndian: sectionBigEndian)
-                    packet = Self.isPacketBlock(type)
+                    packet = PcapngBlockType(rawValue: type).isPacket
                 }
                 return needOrTruncated(12, packet: packet)
             }
             let block = UnsafeRawPointer(storage + start)
             let offset = bufferOffset + Int64(start)
-            if CaptureBytes.bigEndian32(block, 0) == 0x0A0D_0D0A {
+            if CaptureBytes.bigEndian32(block, 0) == PcapngBlockType.sectionHeader.rawValue {
                 if let step = try sectionHeader(block, available: available, offset: offset) { return step }
                 continue
             }
             let bigEndian = sectionBigEndian
-            let type = CaptureBytes.uint32(block, 0, bigEndian: bigEndian)
+            let type = PcapngBlockType(rawValue: CaptureBytes.uint32(block, 0, bigEndian: bigEndian))
             let lengthField = CaptureBytes.uint32(block, 4, bigEndian: bigEndian)
             let length = Int(lengthField)
             guard length >= 12 else {
@@ -299,7 +299,7 @@ struct CaptureDecoder: ~Copyable {
                 discardRemaining = length - dropped
                 continue
             }
-            guard available >= length else { return needOrTruncated(length, packet: Self.isPacketBlock(type)) }
+            guard available >= length else { return needOrTruncated(length, packet: type.isPacket) }
             start += length
             let trailing = CaptureBytes.uint32(block, length - 4, bigEndian: bigEndian)
             guard trailing == lengthField else {
@@ -307,24 +307,19 @@ struct CaptureDecoder: ~Copyable {
                 continue
             }
             switch type {
-            case 6:
+            case .enhancedPacket:
                 if packetBlock(block, length: length, offset: offset, enhanced: true) { return .observation }
-            case 3:
+            case .simplePacket:
                 if simplePacketBlock(block, length: length, offset: offset) { return .observation }
-            case 2:
+            case .obsoletePacket:
                 if packetBlock(block, length: length, offset: offset, enhanced: false) { return .observation }
-            case 1:
+            case .interfaceDescription:
                 interfaceDescription(block, length: length, offset: offset)
             default:
                 // Name resolution, interface statistics, decryption secrets, custom blocks…
                 break
             }
         }
-    }
-
-    @inlinable
-    static func isPacketBlock(_ type: UInt32) -> Bool {
-        type == 6 || type == 3 || type == 2
     }
 
     /// A Section Header Block: byte order, version; forgets the previous section's interfaces.
@@ -335,8 +330,8 @@ struct CaptureDecoder: ~Copyable {
         let byteOrderMagic = CaptureBytes.bigEndian32(block, 8)
         let bigEndian: Bool
         switch byteOrderMagic {
-        case 0x1A2B_3C4D: bigEndian = true
-        case 0x4D3C_2B1A: bigEndian = false
+        case PcapngSectionHeader.byteOrderMagic: bigEndian = true
+        case PcapngSectionHeader.byteOrderMagicSwapped: bigEndian = false
         default:
             return try badSection(at: offset, "bad pcapng byte-order magic 0x\(Self.hex(byteOrderMagic))")
         }
@@ -355,7 +350,7 @@ struct CaptureDecoder: ~Copyable {
         }
         let major = CaptureBytes.uint16(block, 12, bigEndian: bigEndian)
         let minor = CaptureBytes.uint16(block, 14, bigEndian: bigEndian)
-        guard major == 1 else {
+        guard major == PcapngSectionHeader.majorVersion else {
             return try badSection(at: offset, "pcapng version \(major).\(minor) not supported")
         }
         let trailing = CaptureBytes.uint32(block, length - 4, bigEndian: bigEndian)
@@ -380,12 +375,12 @@ struct CaptureDecoder: ~Copyable {
     @usableFromInline
     mutating func interfaceDescription(_ block: UnsafeRawPointer, length: Int, offset: Int64) {
         guard length >= 20 else {
-            skipBlock(type: 1, at: offset, "interface description block length \(length) too short")
+            skipBlock(type: .interfaceDescription, at: offset, "interface description block length \(length) too short")
             return
         }
         guard interfaces.count < Self.interfaceLimit else {
             let limit = Self.interfaceLimit
-            skipBlock(type: 1, at: offset, "more than \(limit) interfaces in one section")
+            skipBlock(type: .interfaceDescription, at: offset, "more than \(limit) interfaces in one section")
             return
         }
         let bigEndian = sectionBigEndian
@@ -396,13 +391,13 @@ struct CaptureDecoder: ~Copyable {
         var position = 16
         let optionsEnd = length - 4
         while position + 4 <= optionsEnd {
-            let code = CaptureBytes.uint16(block, position, bigEndian: bigEndian)
+            let code = PcapngOption(rawValue: CaptureBytes.uint16(block, position, bigEndian: bigEndian))
             let optionLength = Int(CaptureBytes.uint16(block, position + 2, bigEndian: bigEndian))
             let value = position + 4
-            guard code != 0, value + optionLength <= optionsEnd else { break }
-            if code == 9 && optionLength >= 1 {
+            guard code != .endOfOptions, value + optionLength <= optionsEnd else { break }
+            if code == .ifTsresol && optionLength >= 1 {
                 resolution = TimestampResolution(tsresol: CaptureBytes.byte(block, value))
-            } else if code == 14 && optionLength >= 8 {
+            } else if code == .ifTsoffset && optionLength >= 8 {
                 offsetSeconds = Int64(bitPattern: CaptureBytes.uint64(block, value, bigEndian: bigEndian))
             }
             position = value + (optionLength + 3) & ~3
@@ -410,7 +405,7 @@ struct CaptureDecoder: ~Copyable {
         interfaces.append(PcapngInterface(linkType: linkType, snapLength: snapLength, resolution: resolution, offsetSeconds: offsetSeconds))
     }
 
-    /// An Enhanced Packet Block (type 6) or the obsolete Packet Block (type 2, 16-bit interface id).
+    /// An Enhanced Packet Block or the obsolete Packet Block (16-bit interface id).
     @usableFromInline
     mutating func packetBlock(_ block: UnsafeRawPointer, length: Int, offset: Int64, enhanced: Bool) -> Bool {
         packetNumber += 1
@@ -490,8 +485,8 @@ struct CaptureDecoder: ~Copyable {
 
     /// Counts a skipped pcapng block; a packet block also counts as a damaged packet.
     @usableFromInline
-    mutating func skipBlock(type: UInt32, at offset: Int64, _ reason: @autoclosure () -> String) {
-        if Self.isPacketBlock(type) {
+    mutating func skipBlock(type: PcapngBlockType, at offset: Int64, _ reason: @autoclosure () -> String) {
+        if type.isPacket {
             packetNumber += 1
             statistics.packets += 1
             skipPacket(at: offset, reason())

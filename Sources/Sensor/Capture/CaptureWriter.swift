@@ -85,10 +85,10 @@ public final class CaptureWriter {
         self.link = link
         do { file = try OutputFile(path: path) } catch { throw .unwritable(path: path, reason: error.reason) }
         buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.bufferCapacity, alignment: 16)
-        let magic: UInt32 = precision == .microseconds ? 0xA1B2_C3D4 : 0xA1B2_3C4D
+        let magic = precision == .microseconds ? PcapFileHeader.microsecondMagic : PcapFileHeader.nanosecondMagic
         CaptureBytes.storeLittleEndian32(magic, buffer, 0)
-        CaptureBytes.storeLittleEndian16(2, buffer, 4)
-        CaptureBytes.storeLittleEndian16(4, buffer, 6)
+        CaptureBytes.storeLittleEndian16(PcapFileHeader.majorVersion, buffer, 4)
+        CaptureBytes.storeLittleEndian16(PcapFileHeader.minorVersion, buffer, 6)
         CaptureBytes.storeLittleEndian32(0, buffer, 8)
         CaptureBytes.storeLittleEndian32(0, buffer, 12)
         CaptureBytes.storeLittleEndian32(Self.snapLength, buffer, 16)
@@ -172,7 +172,7 @@ public final class CaptureWriter {
     ) throws(SensorError) {
         let udpLength = 8 + payload.count
         let ip = try beginPacket(
-            timeNanoseconds: timeNanoseconds, source: source, destination: destination, protocol: 17,
+            timeNanoseconds: timeNanoseconds, source: source, destination: destination, protocol: .udp,
             transportLength: udpLength, ipIdentification: ipIdentification, ttl: ttl, dontFragment: false
         )
         let udp = ip + 20
@@ -183,7 +183,7 @@ public final class CaptureWriter {
         if let base = payload.baseAddress, payload.count > 0 {
             (udp + 8).copyMemory(from: base, byteCount: payload.count)
         }
-        var sum = InternetChecksum.pseudoHeader(source: source, destination: destination, protocol: 17, length: udpLength)
+        var sum = InternetChecksum.pseudoHeader(source: source, destination: destination, protocol: IPProtocol.udp.rawValue, length: udpLength)
         sum = InternetChecksum.add(udp, count: udpLength, to: sum)
         let checksum = InternetChecksum.finish(sum)
         // 0 means "no checksum" in UDP; a computed 0 is sent as its other representation.
@@ -244,7 +244,7 @@ public final class CaptureWriter {
         let headerLength = maximumSegmentSize == nil ? 20 : 28
         let tcpLength = headerLength + payload.count
         let ip = try beginPacket(
-            timeNanoseconds: timeNanoseconds, source: source, destination: destination, protocol: 6,
+            timeNanoseconds: timeNanoseconds, source: source, destination: destination, protocol: .tcp,
             transportLength: tcpLength, ipIdentification: ipIdentification, ttl: ttl, dontFragment: true
         )
         let tcp = ip + 20
@@ -265,7 +265,7 @@ public final class CaptureWriter {
         if let base = payload.baseAddress, payload.count > 0 {
             (tcp + headerLength).copyMemory(from: base, byteCount: payload.count)
         }
-        var sum = InternetChecksum.pseudoHeader(source: source, destination: destination, protocol: 6, length: tcpLength)
+        var sum = InternetChecksum.pseudoHeader(source: source, destination: destination, protocol: IPProtocol.tcp.rawValue, length: tcpLength)
         sum = InternetChecksum.add(tcp, count: tcpLength, to: sum)
         CaptureBytes.storeBigEndian16(InternetChecksum.finish(sum), tcp, 16)
         finishPacket(ipLength: 20 + tcpLength)
@@ -274,7 +274,7 @@ public final class CaptureWriter {
     /// Makes room, writes the record header, the link header and the IPv4 header; returns
     /// where the IPv4 header starts. ``finishPacket(ipLength:)`` commits it.
     private func beginPacket(
-        timeNanoseconds: Int64, source: UInt32, destination: UInt32, protocol proto: UInt8,
+        timeNanoseconds: Int64, source: UInt32, destination: UInt32, protocol proto: IPProtocol,
         transportLength: Int, ipIdentification: UInt16, ttl: UInt8, dontFragment: Bool
     ) throws(SensorError) -> UnsafeMutableRawPointer {
         guard !isClosed else { throw .unwritable(path: path, reason: "writer already closed") }
@@ -302,15 +302,15 @@ public final class CaptureWriter {
             CaptureBytes.storeBigEndian32(0x0200_0000, frame, 0)  // destination 02:00:00:00:00:02
             CaptureBytes.storeBigEndian32(0x0002_0200, frame, 4)  // … source 02:00:00:00:00:01
             CaptureBytes.storeBigEndian32(0x0000_0001, frame, 8)
-            CaptureBytes.storeBigEndian16(0x0800, frame, 12)
+            CaptureBytes.storeBigEndian16(EtherType.ipv4.rawValue, frame, 12)
         }
         let ip = record + 16 + linkLength
-        CaptureBytes.storeBigEndian16(0x4500, ip, 0)
+        CaptureBytes.storeBigEndian16(0x4500, ip, 0)  // version 4, header length 5 words, no TOS
         CaptureBytes.storeBigEndian16(UInt16(ipLength), ip, 2)
         CaptureBytes.storeBigEndian16(ipIdentification, ip, 4)
         CaptureBytes.storeBigEndian16(dontFragment ? 0x4000 : 0, ip, 6)
         ip.storeBytes(of: ttl, toByteOffset: 8, as: UInt8.self)
-        ip.storeBytes(of: proto, toByteOffset: 9, as: UInt8.self)
+        ip.storeBytes(of: proto.rawValue, toByteOffset: 9, as: UInt8.self)
         CaptureBytes.storeBigEndian16(0, ip, 10)
         CaptureBytes.storeBigEndian32(source, ip, 12)
         CaptureBytes.storeBigEndian32(destination, ip, 16)

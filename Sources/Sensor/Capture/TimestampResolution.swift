@@ -13,6 +13,11 @@ struct TimestampResolution: Sendable, Equatable {
     @usableFromInline
     static let microseconds = TimestampResolution(multiplier: 1000, divisor: 1, shift: 0)
 
+    /// The top bit of `if_tsresol`: set, a tick is 2^-n s; clear, 10^-n s.
+    @usableFromInline static let binaryFlag: UInt8 = 0x80
+    /// The low seven bits of `if_tsresol`: the exponent n.
+    @usableFromInline static let exponentMask: UInt8 = 0x7F
+
     @usableFromInline
     init(multiplier: UInt64, divisor: UInt64, shift: UInt8) {
         self.multiplier = multiplier
@@ -23,8 +28,8 @@ struct TimestampResolution: Sendable, Equatable {
     /// The resolution an `if_tsresol` option value describes.
     @usableFromInline
     init(tsresol: UInt8) {
-        let exponent = Int(tsresol & 0x7F)
-        if tsresol & 0x80 != 0 {
+        let exponent = Int(tsresol & Self.exponentMask)
+        if tsresol & Self.binaryFlag != 0 {
             self.init(multiplier: 1_000_000_000, divisor: 1, shift: UInt8(exponent))
         } else if exponent <= 9 {
             self.init(multiplier: Self.powerOfTen(9 - exponent), divisor: 1, shift: 0)
