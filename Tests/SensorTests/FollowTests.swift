@@ -181,8 +181,12 @@ struct AsyncScanTests {
         defer { folder.cleanUp() }
         let path = try folder.write("access.log", String(decoding: try fixtureBytes("apache-combined-2001.log"), as: UTF8.self))
         let request = ScanRequest(paths: [path], follow: true)
-        let task = Task { try await SensorScan.run(request) { _ in } }
-        try await Task.sleep(for: .milliseconds(500))
+        let seen = Mutex(0)
+        let task = Task { try await SensorScan.run(request) { _ in seen.withLock { $0 += 1 } } }
+        // Cancel once the follow has read the file (and is waiting for more).
+        let deadline = ContinuousClock.now + .seconds(30)
+        while seen.withLock({ $0 }) == 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        try await Task.sleep(for: .milliseconds(300))
         let cancelled = ContinuousClock.now
         task.cancel()
         let outcome = try await task.value

@@ -23,7 +23,9 @@ struct PackageLayoutTests {
             guard let name = call.firstMatch(of: /name:\s*"([^"]+)"/)?.1 else { continue }
             var dependencies = Set<String>()
             if let list = call.firstMatch(of: /dependencies:\s*\[([^\]]*)\]/)?.1 {
-                for match in list.matches(of: /(?:\.product\(name:\s*)?"([^"]+)"/) { dependencies.insert(String(match.1)) }
+                // `.product(name: "Yams", package: "Yams")` counts as its product's name.
+                let names = list.replacing(/\.product\(name:\s*("[^"]+")[^)]*\)/) { $0.1 }
+                for match in names.matches(of: /"([^"]+)"/) { dependencies.insert(String(match.1)) }
             }
             targets[String(name)] = dependencies
         }
