@@ -41,8 +41,8 @@ struct HostRecord {
     var address: UInt32
     /// Its position in `order` (inside its /16 block's segments).
     var slot: Int32
-    /// One of ``HostState``.
-    var state: UInt8 = HostState.susceptible
+    /// Where it stands in the outbreak.
+    var state: HostState = .susceptible
     /// Index of its probe-rate class.
     var rateClass: UInt8 = 0
     /// Whether it has ever been infected (re-infections after a reboot count once).
@@ -53,14 +53,22 @@ struct HostRecord {
     var offline = false
 }
 
-/// Host states; the per-block segments are ordered S | L | I | R | OFF (switched off at night,
-/// whatever the state).
-@usableFromInline enum HostState {
-    static let susceptible: UInt8 = 0
-    static let latent: UInt8 = 1
-    static let infected: UInt8 = 2
-    static let patched: UInt8 = 3
-    static let cleaned: UInt8 = 4
+/// Where a host stands in the outbreak (one byte in ``HostRecord``).
+///
+/// The exact engine keeps each /16 block's hosts in segments ordered S | L | I | R | OFF:
+/// susceptible, latent, infected, removed (patched or cleaned) and switched off at night
+/// (whatever the state).
+enum HostState: UInt8 {
+    /// Vulnerable and not infected.
+    case susceptible
+    /// Infected, waiting out the infection delay before it starts scanning.
+    case latent
+    /// Infected and scanning (unless switched off for the night).
+    case infected
+    /// Patched before it was infected: removed for good.
+    case patched
+    /// Infected, then cleaned (and patched): removed for good.
+    case cleaned
 }
 
 /// One local-scanning level: per-block counts and the Fenwick tree of infection pressure.
@@ -254,7 +262,7 @@ struct ExactRun {
         let b = Int(host[h].address >> 16)
         susceptibleChanged(h, -1)
         forward(h, 0, b)
-        host[h].state = HostState.latent
+        host[h].state = .latent
         l += 1
         if !host[h].wasInfected {
             host[h].wasInfected = true
@@ -273,7 +281,7 @@ struct ExactRun {
     }
 
     mutating func activate(_ h: Int, at t: Double, rng: inout Xoshiro256StarStar) {
-        host[h].state = HostState.infected
+        host[h].state = .infected
         if host[h].offline { offLatent -= 1; offInfected += 1; return }  // wakes up infected
         forward(h, 1, Int(host[h].address >> 16))
         l -= 1
@@ -309,11 +317,11 @@ struct ExactRun {
         if reboot {
             backward(h, 2, b)
             backward(h, 1, b)
-            host[h].state = HostState.susceptible
+            host[h].state = .susceptible
             susceptibleChanged(h, 1)
         } else {
             forward(h, 2, b)
-            host[h].state = HostState.cleaned
+            host[h].state = .cleaned
             cleaned += 1
             noteUpdate()
         }
@@ -348,19 +356,19 @@ struct ExactRun {
         guard !host[h].offline else { return }
         let b = Int(host[h].address >> 16)
         switch host[h].state {
-        case HostState.susceptible:
+        case .susceptible:
             susceptibleChanged(h, -1)
             forward(h, 0, b); forward(h, 1, b); forward(h, 2, b); forward(h, 3, b)
             offSusceptible += 1
-        case HostState.latent:
+        case .latent:
             forward(h, 1, b); forward(h, 2, b); forward(h, 3, b)
             l -= 1; offLatent += 1
-        case HostState.infected:
+        case .infected:
             stopScanning(h, at: t, pause: true, rng: &rng)
             forward(h, 2, b); forward(h, 3, b)
             offInfected += 1
-        default:
-            return  // patched and cleaned hosts are inert either way
+        case .patched, .cleaned:
+            return  // inert either way
         }
         host[h].offline = true
     }
@@ -371,14 +379,14 @@ struct ExactRun {
         host[h].offline = false
         let b = Int(host[h].address >> 16)
         switch host[h].state {
-        case HostState.susceptible:
+        case .susceptible:
             backward(h, 4, b); backward(h, 3, b); backward(h, 2, b); backward(h, 1, b)
             offSusceptible -= 1
             susceptibleChanged(h, 1)
-        case HostState.latent:
+        case .latent:
             backward(h, 4, b); backward(h, 3, b); backward(h, 2, b)
             offLatent -= 1; l += 1
-        default:
+        case .infected, .patched, .cleaned:  // only infected ones: the others are never switched off
             backward(h, 4, b); backward(h, 3, b)
             offInfected -= 1
             startScanning(h, at: t, rng: &rng)
@@ -389,7 +397,7 @@ struct ExactRun {
         let b = Int(host[h].address >> 16)
         susceptibleChanged(h, -1)
         forward(h, 0, b); forward(h, 1, b); forward(h, 2, b)
-        host[h].state = HostState.patched
+        host[h].state = .patched
         patched += 1
     }
 
@@ -401,7 +409,7 @@ struct ExactRun {
         if s * 4 >= n * 3 {
             while true {
                 let h = Int(rng.nextInt(below: UInt64(n)))
-                if host[h].state == HostState.susceptible && !host[h].offline { return h }
+                if host[h].state == .susceptible && !host[h].offline { return h }
             }
         }
         return susceptibleHost(rank: Int64(rng.nextInt(below: UInt64(s))))
@@ -649,18 +657,18 @@ struct ExactRun {
         events += 1
         let source = c / k
         // A machine switched off answers nothing: no infection, no "already infected" jump.
-        let victimState = host[victim].offline ? UInt8.max : host[victim].state
-        if victimState == HostState.susceptible {
+        let victimState: HostState? = host[victim].offline ? nil : host[victim].state
+        if victimState == .susceptible {
             let congestion = plan.congestion(infected: i + l + offInfected + offLatent)
             if congestion >= 1 || rng.nextUnit() < congestion {
                 infect(victim, at: t, rng: &rng)
                 pendingNew += 1
             }
-        } else if (victimState == HostState.latent || victimState == HostState.infected) && plan.jumpsOnInfected && victim != source {
+        } else if (victimState == .latent || victimState == .infected) && plan.jumpsOnInfected && victim != source {
             next = rng.nextInt(below: size)
         }
         // The source may have been cleaned by the infection bookkeeping above: only live cursors go on.
-        if host[source].state == HostState.infected {
+        if host[source].state == .infected {
             sequences?.leg(c, from: next, at: t, rate: classRate[Int(host[source].rateClass)] / Double(k), rng: &rng)
         }
     }
