@@ -27,7 +27,6 @@ public struct ExactEngine: Sendable {
                     progress: ((Double) -> Void)? = nil) -> OutbreakRecord {
         var rng = Xoshiro256StarStar.stream(seed: seed, index: UInt64(run))
         var state = ExactRun(plan: ScenarioPlan(scenario), rng: &rng, options: options)
-        defer { state.deallocate() }
         var record = state.simulate(rng: &rng, progress: progress)
         record.seed = seed
         record.run = run
@@ -72,14 +71,15 @@ enum HostState: UInt8 {
 }
 
 /// One local-scanning level: per-block counts and the Fenwick tree of infection pressure.
-struct LevelState {
+/// It owns its storage.
+struct LevelState: ~Copyable {
     let length: Int
     let shift: UInt32
     let count: Int
     let coefficient: Double
-    let susceptible: UnsafeMutablePointer<Int32>
-    let infected: UnsafeMutablePointer<Int32>
-    let rate: UnsafeMutablePointer<Double>
+    let susceptible: RawBuffer<Int32>
+    let infected: RawBuffer<Int32>
+    let rate: RawBuffer<Double>
     let pressure: WeightTree
 
     init(length: Int, weight: Double, spaceBits: Int) {
@@ -87,38 +87,62 @@ struct LevelState {
         shift = UInt32(32 - length)
         count = 1 << (spaceBits - (32 - length))
         coefficient = weight / Double(UInt64(1) << (32 - length))
-        susceptible = .allocate(capacity: count); susceptible.initialize(repeating: 0, count: count)
-        infected = .allocate(capacity: count); infected.initialize(repeating: 0, count: count)
-        rate = .allocate(capacity: count); rate.initialize(repeating: 0, count: count)
+        susceptible = RawBuffer(repeating: 0, count: count)
+        infected = RawBuffer(repeating: 0, count: count)
+        rate = RawBuffer(repeating: 0, count: count)
         pressure = WeightTree(count: count)
     }
 
-    func deallocate() { susceptible.deallocate(); infected.deallocate(); rate.deallocate(); pressure.deallocate() }
-
+    /// Recomputes block x's infection pressure: the level's weight per address of the
+    /// block, times the block's scanning rate, times its susceptible hosts.
     @inline(__always) func refresh(_ x: Int) { pressure.set(x, coefficient * rate[x] * Double(susceptible[x])) }
+
+    /// A susceptible host at `address` appeared (`delta` 1) or went (−1).
+    @inline(__always) func susceptibleChanged(at address: UInt32, by delta: Int32) {
+        let x = Int(address >> shift)
+        susceptible[x] += delta
+        refresh(x)
+    }
+
+    /// An infected host at `address` started scanning at `r` probes per second.
+    @inline(__always) func scannerStarted(at address: UInt32, rate r: Double) {
+        let x = Int(address >> shift)
+        infected[x] += 1
+        rate[x] += r
+        refresh(x)
+    }
+
+    /// An infected host at `address` that scanned at `r` probes per second stopped (the
+    /// block's rate returns to exactly 0 with its last scanner, shedding rounding drift).
+    @inline(__always) func scannerStopped(at address: UInt32, rate r: Double) {
+        let x = Int(address >> shift)
+        infected[x] -= 1
+        rate[x] = infected[x] == 0 ? 0 : rate[x] - r
+        refresh(x)
+    }
 }
 
-/// One run's mutable state. Buffers are raw pointers: no per-event allocation, no
-/// copy-on-write or exclusivity checks in the hot loop.
-struct ExactRun {
+/// One run's mutable state. Buffers are ``RawBuffer``s it owns (freed when the run goes
+/// away): no per-event allocation, no copy-on-write or exclusivity checks in the hot loop.
+struct ExactRun: ~Copyable {
     let plan: ScenarioPlan
     let options: EngineOptions
     let n: Int
     let blockCount: Int
     /// Everything about host h in one place (one cache line touched per host).
-    let host: UnsafeMutablePointer<HostRecord>
-    let order: UnsafeMutablePointer<Int32>
-    let blockStart: UnsafeMutablePointer<Int32>
+    let host: RawBuffer<HostRecord>
+    let order: RawBuffer<Int32>
+    let blockStart: RawBuffer<Int32>
     /// `count[b * 5 + seg]`: hosts of block b in segment seg (S, L, I, R, OFF), a block's five together.
-    let count: UnsafeMutablePointer<Int32>
+    let count: RawBuffer<Int32>
     let susceptibleTree: CountTree
     let infectedTree: CountTree
-    var levels: [LevelState]
+    let levels: RawBuffer<LevelState>
     let classRate: [Double]
     let delay: Double
     // Latent hosts wait in a FIFO (the delay is fixed).
-    let latentTime: UnsafeMutablePointer<Double>
-    let latentHost: UnsafeMutablePointer<Int32>
+    let latentTime: RawBuffer<Double>
+    let latentHost: RawBuffer<Int32>
     var latentHead = 0, latentTail = 0
     // Totals.
     var s = 0, l = 0, i = 0, patched = 0, cleaned = 0, ever = 0
@@ -130,7 +154,8 @@ struct ExactRun {
     var updatesSinceRebuild = 0
     var monitors: [MonitorTracker]
     /// Per host and monitor (host-major, so one host's monitor data share a cache line).
-    let monitorSlots: UnsafeMutablePointer<MonitorSlot>
+    /// The trackers in `monitors` borrow it.
+    let monitorSlots: RawBuffer<MonitorSlot>
     /// Cursors of sequence-walking strategies (nil for memoryless scanning).
     var sequences: SequenceScanner?
     /// Traffic per /8, when asked for.
@@ -143,67 +168,65 @@ struct ExactRun {
     /// Infections made by sequence hits since the last interval closed.
     var pendingNew = 0
 
+    /// Places the population, draws each host's probe-rate class and diurnal zone, and
+    /// lays the hosts out by /16 block, all susceptible.
     init(plan: ScenarioPlan, rng: inout Xoshiro256StarStar, options: EngineOptions) {
         self.plan = plan
         self.options = options
         let scenario = plan.scenario
         let addresses = PopulationBuilder.place(scenario, rng: &rng)
         let hostCount = addresses.count
+        let blocks = 1 << (scenario.space.bits - 16)
         n = hostCount
-        blockCount = 1 << (scenario.space.bits - 16)
-        let records = LargeBuffer.allocate(HostRecord.self, count: hostCount)
-        for h in 0..<hostCount { (records + h).initialize(to: HostRecord(address: addresses[h], slot: Int32(h))) }
-        host = records
-        order = LargeBuffer.allocate(Int32.self, count: n)
-        for h in 0..<n { order[h] = Int32(h) }
-        for h in 0..<n { host[h].rateClass = plan.drawClass(&rng) }
+        blockCount = blocks
+        // The buffers are built in locals and moved in once complete.
+        let hosts = RawBuffer(count: hostCount, placement: .hugePages) { HostRecord(address: addresses[$0], slot: Int32($0)) }
+        for h in 0..<hostCount { hosts[h].rateClass = plan.drawClass(&rng) }
         if let diurnal = scenario.hostEvents.diurnal {
             zoneHosts = Array(repeating: [], count: diurnal.zones.count)
-            for h in 0..<n where rng.nextUnit() < diurnal.share {
+            for h in 0..<hostCount where rng.nextUnit() < diurnal.share {
                 let z = plan.drawZone(&rng)
-                host[h].zone = UInt8(z + 1)
+                hosts[h].zone = UInt8(z + 1)
                 zoneHosts[z].append(Int32(h))
             }
         }
-        blockStart = .allocate(capacity: blockCount + 1); blockStart.initialize(repeating: 0, count: blockCount + 1)
-        count = .allocate(capacity: 5 * blockCount); count.initialize(repeating: 0, count: 5 * blockCount)
-        for h in 0..<n { count[Int(addresses[h] >> 16) * 5] += 1 }
-        for b in 0..<blockCount { blockStart[b + 1] = blockStart[b] + count[b * 5] }
-        susceptibleTree = CountTree(count: blockCount)
-        infectedTree = CountTree(count: blockCount)
-        let counts = count
-        susceptibleTree.build { Int64(counts[$0 * 5]) }
-        levels = scenario.worm.strategy.localComponents.filter { $0.weight > 0 }.map {
-            LevelState(length: $0.length, weight: $0.weight, spaceBits: scenario.space.bits)
+        host = hosts
+        order = RawBuffer(count: hostCount, placement: .hugePages) { Int32($0) }
+        let starts = RawBuffer<Int32>(repeating: 0, count: blocks + 1)
+        let counts = RawBuffer<Int32>(repeating: 0, count: 5 * blocks)
+        for h in 0..<hostCount { counts[Int(addresses[h] >> 16) * 5] += 1 }
+        for b in 0..<blocks { starts[b + 1] = starts[b] + counts[b * 5] }
+        let susceptibleCounts = CountTree(count: blocks)
+        let countBase = counts.base
+        susceptibleCounts.build { Int64(countBase[$0 * 5]) }
+        blockStart = starts
+        count = counts
+        susceptibleTree = susceptibleCounts
+        infectedTree = CountTree(count: blocks)
+        let components = scenario.worm.strategy.localComponents.filter { $0.weight > 0 }
+        let localLevels = RawBuffer(count: components.count) {
+            LevelState(length: components[$0].length, weight: components[$0].weight, spaceBits: scenario.space.bits)
         }
-        for level in levels {
-            for h in 0..<n { level.susceptible[Int(addresses[h] >> level.shift)] += 1 }
+        for x in 0..<localLevels.count {
+            for h in 0..<hostCount { localLevels[x].susceptible[Int(addresses[h] >> localLevels[x].shift)] += 1 }
         }
+        levels = localLevels
         classRate = plan.classes.map(\.rate)
         delay = scenario.worm.infectionDelay
-        latentTime = LargeBuffer.allocate(Double.self, count: n)
-        latentHost = LargeBuffer.allocate(Int32.self, count: n)
-        s = n
+        latentTime = RawBuffer(repeating: 0, count: hostCount, placement: .hugePages)
+        latentHost = RawBuffer(repeating: 0, count: hostCount, placement: .hugePages)
+        s = hostCount
         sequences = plan.sequenceCount > 0 ? SequenceScanner(plan: plan, addresses: addresses) : nil
         slash8 = options.keepTrafficPerSlash8 && !scenario.worm.strategy.isSequential ? SlashEightTraffic(plan: plan) : nil
         let keep = options.keepFirstSeen
         let monitorCount = scenario.monitors.count
-        let slots = LargeBuffer.allocate(MonitorSlot.self, count: Swift.max(1, hostCount * monitorCount))
-        slots.initialize(repeating: MonitorSlot(), count: Swift.max(1, hostCount * monitorCount))
+        let slots = RawBuffer(repeating: MonitorSlot(), count: Swift.max(1, hostCount * monitorCount), placement: .hugePages)
+        let slotBase = slots.base
         monitorSlots = slots
         monitors = scenario.monitors.enumerated().map {
-            MonitorTracker(monitor: $0.element, index: $0.offset, of: monitorCount, slots: slots, plan: plan, keepFirstSeen: keep)
+            MonitorTracker(monitor: $0.element, index: $0.offset, of: monitorCount, slots: slotBase, plan: plan, keepFirstSeen: keep)
         }
-        if options.keepInfectionTimes { infectionTimes.reserveCapacity(n) }
-    }
-
-    func deallocate() {
-        host.deallocate(); order.deallocate()
-        blockStart.deallocate(); count.deallocate(); susceptibleTree.deallocate(); infectedTree.deallocate()
-        for level in levels { level.deallocate() }
-        latentTime.deallocate(); latentHost.deallocate()
-        monitorSlots.deallocate()
-        sequences?.deallocate()
+        if options.keepInfectionTimes { infectionTimes.reserveCapacity(hostCount) }
     }
 
     // MARK: Segments
@@ -241,11 +264,7 @@ struct ExactRun {
     @inline(__always) mutating func susceptibleChanged(_ h: Int, _ delta: Int32) {
         let a = host[h].address
         susceptibleTree.add(Int(a >> 16), Int64(delta))
-        for level in levels {
-            let x = Int(a >> level.shift)
-            level.susceptible[x] += delta
-            level.refresh(x)
-        }
+        for x in 0..<levels.count { levels[x].susceptibleChanged(at: a, by: delta) }
         s += Int(delta)
         noteUpdate()
     }
@@ -254,7 +273,7 @@ struct ExactRun {
         updatesSinceRebuild += 1
         if updatesSinceRebuild >= 1 << 20 {
             updatesSinceRebuild = 0
-            for level in levels { level.pressure.rebuild() }
+            for x in 0..<levels.count { levels[x].pressure.rebuild() }
         }
     }
 
@@ -296,12 +315,7 @@ struct ExactRun {
         infectedTree.add(b, 1)
         let r = classRate[Int(host[h].rateClass)]
         activeRate += r
-        for level in levels {
-            let x = Int(a >> level.shift)
-            level.infected[x] += 1
-            level.rate[x] += r
-            level.refresh(x)
-        }
+        for x in 0..<levels.count { levels[x].scannerStarted(at: a, rate: r) }
         noteUpdate()
         slash8?.change(address: a, rate: r, sign: 1, at: t, scanning: scanning)
         if scanning {
@@ -339,12 +353,7 @@ struct ExactRun {
         let r = classRate[Int(host[h].rateClass)]
         slash8?.change(address: a, rate: r, sign: -1, at: t, scanning: scanning)
         activeRate = i == 0 ? 0 : activeRate - r
-        for level in levels {
-            let x = Int(a >> level.shift)
-            level.infected[x] -= 1
-            level.rate[x] = level.infected[x] == 0 ? 0 : level.rate[x] - r
-            level.refresh(x)
-        }
+        for x in 0..<levels.count { levels[x].scannerStopped(at: a, rate: r) }
         noteUpdate()
     }
 
@@ -428,20 +437,20 @@ struct ExactRun {
 
     mutating func chooseVictim(_ u: Double, anyPressure: Double, rng: inout Xoshiro256StarStar) -> Int {
         var rest = u
-        if rest < anyPressure || levels.isEmpty { return uniformSusceptible(rng: &rng) }
+        if rest < anyPressure || levels.count == 0 { return uniformSusceptible(rng: &rng) }
         rest -= anyPressure
-        for (index, level) in levels.enumerated() {
-            let total = level.pressure.total
+        for index in 0..<levels.count {
+            let total = levels[index].pressure.total
             if rest < total || index == levels.count - 1 {
-                let x = level.pressure.find(Swift.max(0, Swift.min(rest, total)))
-                let inBlock = Int64(level.susceptible[x])
+                let x = levels[index].pressure.find(Swift.max(0, Swift.min(rest, total)))
+                let inBlock = Int64(levels[index].susceptible[x])
                 if inBlock <= 0 {
                     // Rounding drift chose an empty block: fall back to a uniform pick of the
                     // whole tree, which the rebuild below makes vanishingly rare.
-                    level.pressure.rebuild()
+                    levels[index].pressure.rebuild()
                     return susceptibleHost(rank: Int64(rng.nextInt(below: UInt64(s))))
                 }
-                let first16 = x << (16 - level.length)
+                let first16 = x << (16 - levels[index].length)
                 let offset = susceptibleTree.prefix(first16)
                 return susceptibleHost(rank: offset + Int64(rng.nextInt(below: UInt64(inBlock))))
             }
@@ -505,7 +514,7 @@ struct ExactRun {
             let congestion = plan.congestion(infected: i + l + offInfected + offLatent)
             let anyPressure = scanning ? anyCoefficient * activeRate * Double(s) : 0
             var levelPressure = 0.0
-            if scanning { for level in levels { levelPressure += level.pressure.total } }
+            if scanning { for x in 0..<levels.count { levelPressure += levels[x].pressure.total } }
             let infectionRate = congestion * (anyPressure + levelPressure)
             let patchTotal = (patchRate + awareness * Double(i + l + offInfected + offLatent + cleaned)) * Double(s)
             let cleanTotal = cleanRate * Double(i)
@@ -669,7 +678,8 @@ struct ExactRun {
         }
         // The source may have been cleaned by the infection bookkeeping above: only live cursors go on.
         if host[source].state == .infected {
-            sequences?.leg(c, from: next, at: t, rate: classRate[Int(host[source].rateClass)] / Double(k), rng: &rng)
+            let rate = classRate[Int(host[source].rateClass)] / Double(k)
+            sequences?.leg(c, from: next, at: t, rate: rate, rng: &rng)
         }
     }
 
@@ -693,12 +703,13 @@ struct ExactRun {
             let start = segmentStart(2, b)
             for p in start..<start + Int(count[b * 5 + 2]) {
                 let h = Int(order[p])
+                let a = host[h].address
                 let r = classRate[Int(host[h].rateClass)]
                 for m in monitors.indices {
-                    if scan { monitors[m].activate(h, address: host[h].address, rate: r, at: t, rng: &rng) }
-                    else { monitors[m].deactivate(h, address: host[h].address, at: t, poolSettled: true, rng: &rng) }
+                    if scan { monitors[m].activate(h, address: a, rate: r, at: t, rng: &rng) }
+                    else { monitors[m].deactivate(h, address: a, at: t, poolSettled: true, rng: &rng) }
                 }
-                if scan { sequences?.resume(h, address: host[h].address, rate: r, at: t, rng: &rng) } else { sequences?.pause(h, at: t, rng: &rng) }
+                if scan { sequences?.resume(h, address: a, rate: r, at: t, rng: &rng) } else { sequences?.pause(h, at: t, rng: &rng) }
             }
         }
         scanning = scan

@@ -6,7 +6,9 @@
 /// vulnerable address reached instead of one per probe. When the worm stops scanning
 /// mid-leg, the probes already sent are Binomial(d − 1, elapsed/leg) given the leg's end
 /// (the earlier arrivals of a Poisson process are uniform), which keeps the pause exact.
-struct SequenceScanner {
+///
+/// It owns its per-cursor and per-host arrays.
+struct SequenceScanner: ~Copyable {
     struct Entry { var due: Double; var cursor: Int32; var generation: UInt32 }
 
     let k: Int
@@ -16,14 +18,18 @@ struct SequenceScanner {
     /// Per sequence: positions of the vulnerable hosts, sorted, and the host at each.
     let positions: [ContiguousArray<UInt64>]
     let hostAt: [ContiguousArray<Int32>]
-    let position: UnsafeMutablePointer<UInt64>
-    let target: UnsafeMutablePointer<Int32>
-    let remaining: UnsafeMutablePointer<UInt64>
-    let since: UnsafeMutablePointer<Double>
-    let due: UnsafeMutablePointer<Double>
-    let generation: UnsafeMutablePointer<UInt32>
+    /// Per cursor (host h's cursor on sequence s is `h * k + s`): where its leg started,
+    /// the index in `positions` of the vulnerable position it walks to, the probes left to
+    /// it, when the leg started and when it ends, and the leg's generation (bumped to
+    /// cancel the leg's heap entry).
+    let position: RawBuffer<UInt64>
+    let target: RawBuffer<Int32>
+    let remaining: RawBuffer<UInt64>
+    let since: RawBuffer<Double>
+    let due: RawBuffer<Double>
+    let generation: RawBuffer<UInt32>
     /// Per host: 0 no cursors, 1 running, 2 paused.
-    let legState: UnsafeMutablePointer<UInt8>
+    let legState: RawBuffer<UInt8>
     var heap: ContiguousArray<Entry> = []
     /// Per monitor and sequence: the sorted sequence positions of the monitor's addresses.
     let monitorPositions: [[ContiguousArray<UInt64>]]
@@ -66,18 +72,13 @@ struct SequenceScanner {
         }
         hits = Array(repeating: [], count: plan.scenario.monitors.count)
         let cursors = n * k
-        position = .allocate(capacity: cursors); position.initialize(repeating: 0, count: cursors)
-        target = .allocate(capacity: cursors); target.initialize(repeating: 0, count: cursors)
-        remaining = .allocate(capacity: cursors); remaining.initialize(repeating: 0, count: cursors)
-        since = .allocate(capacity: cursors); since.initialize(repeating: 0, count: cursors)
-        due = .allocate(capacity: cursors); due.initialize(repeating: 0, count: cursors)
-        generation = .allocate(capacity: cursors); generation.initialize(repeating: 0, count: cursors)
-        legState = .allocate(capacity: n); legState.initialize(repeating: 0, count: n)
-    }
-
-    func deallocate() {
-        position.deallocate(); target.deallocate(); remaining.deallocate(); since.deallocate()
-        due.deallocate(); generation.deallocate(); legState.deallocate()
+        position = RawBuffer(repeating: 0, count: cursors)
+        target = RawBuffer(repeating: 0, count: cursors)
+        remaining = RawBuffer(repeating: 0, count: cursors)
+        since = RawBuffer(repeating: 0, count: cursors)
+        due = RawBuffer(repeating: 0, count: cursors)
+        generation = RawBuffer(repeating: 0, count: cursors)
+        legState = RawBuffer(repeating: 0, count: n)
     }
 
     // MARK: Legs
