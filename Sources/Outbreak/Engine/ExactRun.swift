@@ -1,0 +1,107 @@
+/// One run's mutable state. Buffers are ``RawBuffer``s it owns (freed when the run goes
+/// away): no per-event allocation, no copy-on-write or exclusivity checks in the hot loop.
+struct ExactRun: ~Copyable {
+    let plan: ScenarioPlan
+    let options: EngineOptions
+    let n: Int
+    let blockCount: Int
+    /// Everything about host h in one place (one cache line touched per host).
+    let host: RawBuffer<HostRecord>
+    let order: RawBuffer<Int32>
+    let blockStart: RawBuffer<Int32>
+    /// `count[b * 5 + seg]`: hosts of block b in segment seg (S, L, I, R, OFF), a block's five together.
+    let count: RawBuffer<Int32>
+    let susceptibleTree: CountTree
+    let infectedTree: CountTree
+    let levels: RawBuffer<LevelState>
+    let classRate: [Double]
+    let delay: Double
+    // Latent hosts wait in a FIFO (the delay is fixed).
+    let latentTime: RawBuffer<Double>
+    let latentHost: RawBuffer<Int32>
+    var latentHead = 0, latentTail = 0
+    // Totals.
+    var s = 0, l = 0, i = 0, patched = 0, cleaned = 0, ever = 0
+    /// Hosts switched off for the night, by the state they keep.
+    var offSusceptible = 0, offLatent = 0, offInfected = 0
+    /// Diurnal time zones: the hosts of each.
+    var zoneHosts: [[Int32]] = []
+    var activeRate = 0.0
+    var updatesSinceRebuild = 0
+    var monitors: [MonitorTracker]
+    /// Per host and monitor (host-major, so one host's monitor data share a cache line).
+    /// The trackers in `monitors` borrow it.
+    let monitorSlots: RawBuffer<MonitorSlot>
+    /// Cursors of sequence-walking strategies (nil for memoryless scanning).
+    var sequences: SequenceScanner?
+    /// Traffic per /8, when asked for.
+    var slash8: SlashEightTraffic?
+    var scanning = true
+    var flooding = false
+    var infectionTimes: [Double] = []
+    var thresholdTimes: [Double?] = [nil, nil, nil]
+    var events = 0
+    /// Infections made by sequence hits since the last interval closed.
+    var pendingNew = 0
+
+    /// Places the population, draws each host's probe-rate class and diurnal zone, and
+    /// lays the hosts out by /16 block, all susceptible.
+    init(plan: ScenarioPlan, rng: inout Xoshiro256StarStar, options: EngineOptions) {
+        self.plan = plan
+        self.options = options
+        let scenario = plan.scenario
+        let addresses = PopulationBuilder.place(scenario, rng: &rng)
+        let hostCount = addresses.count
+        let blocks = 1 << (scenario.space.bits - 16)
+        n = hostCount
+        blockCount = blocks
+        // The buffers are built in locals and moved in once complete.
+        let hosts = RawBuffer(count: hostCount, placement: .hugePages) { HostRecord(address: addresses[$0], slot: Int32($0)) }
+        for h in 0..<hostCount { hosts[h].rateClass = plan.drawClass(&rng) }
+        if let diurnal = scenario.hostEvents.diurnal {
+            zoneHosts = Array(repeating: [], count: diurnal.zones.count)
+            for h in 0..<hostCount where rng.nextUnit() < diurnal.share {
+                let z = plan.drawZone(&rng)
+                hosts[h].zone = UInt8(z + 1)
+                zoneHosts[z].append(Int32(h))
+            }
+        }
+        host = hosts
+        order = RawBuffer(count: hostCount, placement: .hugePages) { Int32($0) }
+        let starts = RawBuffer<Int32>(repeating: 0, count: blocks + 1)
+        let counts = RawBuffer<Int32>(repeating: 0, count: 5 * blocks)
+        for h in 0..<hostCount { counts[Int(addresses[h] >> 16) * 5] += 1 }
+        for b in 0..<blocks { starts[b + 1] = starts[b] + counts[b * 5] }
+        let susceptibleCounts = CountTree(count: blocks)
+        let countBase = counts.base
+        susceptibleCounts.build { Int64(countBase[$0 * 5]) }
+        blockStart = starts
+        count = counts
+        susceptibleTree = susceptibleCounts
+        infectedTree = CountTree(count: blocks)
+        let components = scenario.worm.strategy.localComponents.filter { $0.weight > 0 }
+        let localLevels = RawBuffer(count: components.count) {
+            LevelState(length: components[$0].length, weight: components[$0].weight, spaceBits: scenario.space.bits)
+        }
+        for x in 0..<localLevels.count {
+            for h in 0..<hostCount { localLevels[x].susceptible[Int(addresses[h] >> localLevels[x].shift)] += 1 }
+        }
+        levels = localLevels
+        classRate = plan.classes.map(\.rate)
+        delay = scenario.worm.infectionDelay
+        latentTime = RawBuffer(repeating: 0, count: hostCount, placement: .hugePages)
+        latentHost = RawBuffer(repeating: 0, count: hostCount, placement: .hugePages)
+        s = hostCount
+        sequences = plan.sequenceCount > 0 ? SequenceScanner(plan: plan, addresses: addresses) : nil
+        slash8 = options.keepTrafficPerSlash8 && !scenario.worm.strategy.isSequential ? SlashEightTraffic(plan: plan) : nil
+        let keep = options.keepFirstSeen
+        let monitorCount = scenario.monitors.count
+        let slots = RawBuffer(repeating: MonitorSlot(), count: Swift.max(1, hostCount * monitorCount), placement: .hugePages)
+        let slotBase = slots.base
+        monitorSlots = slots
+        monitors = scenario.monitors.enumerated().map {
+            MonitorTracker(monitor: $0.element, index: $0.offset, of: monitorCount, slots: slotBase, plan: plan, keepFirstSeen: keep)
+        }
+        if options.keepInfectionTimes { infectionTimes.reserveCapacity(hostCount) }
+    }
+}
