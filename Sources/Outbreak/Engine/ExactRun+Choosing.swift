@@ -48,6 +48,24 @@ extension ExactRun {
         return susceptibleHost(rank: Int64(rng.nextInt(below: UInt64(s))))
     }
 
+    /// The hosts infected at the start: those at the scenario's initial addresses, then
+    /// distinct random hosts until there are as many as the addresses listed plus the
+    /// initial infected asked for (or the whole population).
+    func chooseSeeds(rng: inout Xoshiro256StarStar) -> [Int] {
+        let worm = plan.scenario.worm
+        var initial: [Int] = []
+        for a in worm.initialAddresses {
+            if let h = indexOf(a) { initial.append(h) }
+        }
+        var chosen = Set(initial)
+        while chosen.count < Swift.min(n, worm.initialAddresses.count + worm.initialInfected) {
+            let h = Int(rng.nextInt(below: UInt64(n)))
+            if chosen.insert(h).inserted { initial.append(h) }
+        }
+        return initial
+    }
+
+    /// The host at `address`, if there is one (hosts are numbered in address order).
     func indexOf(_ address: UInt32) -> Int? {
         var lo = 0, hi = n
         while lo < hi {

@@ -1,5 +1,26 @@
 /// Machines switched off at night and back on in the morning.
 extension ExactRun {
+    /// Switches off, at the start, the hosts of the zones where it is night.
+    mutating func switchOffSleepingZones(rng: inout Xoshiro256StarStar) {
+        for (z, off) in plan.initiallyOff.enumerated() where off {
+            for h in zoneHosts[z] { switchOff(Int(h), at: 0, rng: &rng) }
+        }
+    }
+
+    /// Applies the diurnal switches due by `clock.now`: each switches a whole time zone's
+    /// hosts off or on.
+    @inline(__always) mutating func applyDiurnalSwitches(_ clock: inout RunClock, rng: inout Xoshiro256StarStar) {
+        let t = clock.now
+        while clock.nextSwitch < plan.switches.count && plan.switches[clock.nextSwitch].time <= t {
+            let change = plan.switches[clock.nextSwitch]
+            for h in zoneHosts[change.zone] {
+                if change.on { switchOn(Int(h), at: t, rng: &rng) } else { switchOff(Int(h), at: t, rng: &rng) }
+            }
+            clock.nextSwitch += 1
+            events += 1
+        }
+    }
+
     /// Switches a host off for the night: it leaves its segment for OFF, probing stops and
     /// nothing can infect, patch, clean or reboot it until it is switched on.
     mutating func switchOff(_ h: Int, at t: Double, rng: inout Xoshiro256StarStar) {

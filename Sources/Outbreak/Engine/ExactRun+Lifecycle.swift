@@ -1,5 +1,13 @@
 /// The worm's day-of-month lifecycle: spreading, flooding, dormant.
 extension ExactRun {
+    /// Applies the lifecycle changes due by `clock.now`.
+    @inline(__always) mutating func applyPhaseChanges(_ clock: inout RunClock, rng: inout Xoshiro256StarStar) {
+        while clock.nextPhaseChange < plan.phaseChanges.count && plan.phaseChanges[clock.nextPhaseChange].time <= clock.now {
+            applyPhase(plan.phaseChanges[clock.nextPhaseChange].phase, at: clock.now, rng: &rng)
+            clock.nextPhaseChange += 1
+        }
+    }
+
     /// Switches the lifecycle phase; monitors see scanning stop and start.
     mutating func applyPhase(_ phase: LifecyclePhase, at t: Double, rng: inout Xoshiro256StarStar) {
         let scan = phase == .spread

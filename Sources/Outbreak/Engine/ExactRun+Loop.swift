@@ -1,200 +1,118 @@
 /// The event loop.
 extension ExactRun {
+    /// Runs the outbreak to the scenario's end and returns its record (seed and run index
+    /// are the caller's to fill in).
+    ///
+    /// Breakpoints are the changes known in advance: an interval's end, a latent host's
+    /// activation, a sequence walker's hit, a diurnal switch, a lifecycle change and a
+    /// patch-schedule change. Between two of them the state changes only by random events
+    /// (infections, patches, cleanings, reboots) whose rates stay put until the next event,
+    /// so the wait for it is exponential in their total. A wait that reaches past the next
+    /// breakpoint is dropped (the exponential has no memory): the run advances to the
+    /// breakpoint instead and draws again at the new rates.
     mutating func simulate(rng: inout Xoshiro256StarStar, progress: ((Double) -> Void)? = nil) -> OutbreakRecord {
-        let scenario = plan.scenario
-        let duration = scenario.duration
-        let anyCoefficient = plan.anyWeight / plan.anySpace
-        let cleanRate = scenario.hostEvents.cleanRate
-        let rebootRate = scenario.hostEvents.rebootRate
-        let awareness = scenario.hostEvents.awarenessPatchRate / Double(n)
-        let probeBits = Double(scenario.worm.probeBytes * 8)
-        let floodBits = scenario.worm.lifecycle?.floodBitsPerSecond ?? 0
-        var rows: [OutbreakRow] = []
-        rows.reserveCapacity(plan.intervals)
-        var trafficPerSlash8: [[Double]] = []
+        let coefficients = EventRates.Coefficients(plan: plan, population: n)
+        var clock = RunClock(plan: plan)
+        var interval = IntervalAccumulator()
+        var reporter = ProgressReporter(progress: progress, duration: plan.scenario.duration)
+        series.rows.reserveCapacity(plan.intervals)
 
         applyPhase(plan.initialPhase, at: 0, rng: &rng)
-        // Initial infections, then the zones asleep at the start go off.: the listed addresses, then random hosts.
-        var initial: [Int] = []
-        for a in scenario.worm.initialAddresses {
-            if let h = indexOf(a) { initial.append(h) }
-        }
-        var chosen = Set(initial)
-        while chosen.count < Swift.min(n, scenario.worm.initialAddresses.count + scenario.worm.initialInfected) {
-            let h = Int(rng.nextInt(below: UInt64(n)))
-            if chosen.insert(h).inserted { initial.append(h) }
-        }
-        for h in initial { infect(h, at: 0, immediate: true, rng: &rng) }  // seeds scan at once
-        for (z, off) in plan.initiallyOff.enumerated() where off {
-            for h in zoneHosts[z] { switchOff(Int(h), at: 0, rng: &rng) }
-        }
-
-        var t = 0.0
-        var k = 0
-        var intervalEnd = plan.intervalEnd(0)
-        var phaseIndex = 0
-        var switchIndex = 0
-        var patchRate = scenario.hostEvents.patchRate(at: 0)
-        var nextPatch = plan.nextPatchChange(after: 0)
-        var newInfections = 0
-        var probeIntegral = 0.0
-        var floodIntegral = 0.0
-        var totalProbes = 0.0
-        var peakNew = 0.0, peakTime = 0.0, peakTraffic = 0.0
-        var lastPercent = -1
-
+        infectSeeds(rng: &rng)
+        switchOffSleepingZones(rng: &rng)
         while true {
-            let nextPhase = phaseIndex < plan.phaseChanges.count ? plan.phaseChanges[phaseIndex].time : .infinity
-            let nextLatent = latentHead != latentTail ? latentTime[latentHead] : .infinity
-            let nextHit = sequences?.nextDue() ?? .infinity
-            let nextSwitch = switchIndex < plan.switches.count ? plan.switches[switchIndex].time : .infinity
-            let breakpoint = Swift.min(intervalEnd, nextPhase, nextPatch, nextLatent, nextHit, nextSwitch)
-
-            let congestion = plan.congestion(infected: i + l + offInfected + offLatent)
-            let anyPressure = scanning ? anyCoefficient * activeRate * Double(s) : 0
-            var levelPressure = 0.0
-            if scanning { for x in 0..<levels.count { levelPressure += levels[x].pressure.total } }
-            let infectionRate = congestion * (anyPressure + levelPressure)
-            let patchTotal = (patchRate + awareness * Double(i + l + offInfected + offLatent + cleaned)) * Double(s)
-            let cleanTotal = cleanRate * Double(i)
-            let rebootTotal = rebootRate * Double(i)
-            let total = infectionRate + patchTotal + cleanTotal + rebootTotal
-            let dt = rng.exponential(rate: total)
-            let probeRate = scanning ? activeRate : 0
-            let floodRate = flooding ? Double(i) * floodBits : 0
-
-            if t + dt >= breakpoint {
-                let step = breakpoint - t
-                probeIntegral += probeRate * step
-                floodIntegral += floodRate * step
-                t = breakpoint
-                while latentHead != latentTail && latentTime[latentHead] <= t {
-                    let h = Int(latentHost[latentHead])
-                    let due = latentTime[latentHead]
-                    latentHead += 1
-                    if latentHead == n { latentHead = 0 }
-                    activate(h, at: due, rng: &rng)
-                    events += 1
-                }
-                if sequences != nil {
-                    while let due = sequences?.nextDue(), due <= t { sequenceHit(at: due, rng: &rng) }
-                }
-                while switchIndex < plan.switches.count && plan.switches[switchIndex].time <= t {
-                    let change = plan.switches[switchIndex]
-                    for h in zoneHosts[change.zone] {
-                        if change.on { switchOn(Int(h), at: t, rng: &rng) } else { switchOff(Int(h), at: t, rng: &rng) }
-                    }
-                    switchIndex += 1
-                    events += 1
-                }
-                while phaseIndex < plan.phaseChanges.count && plan.phaseChanges[phaseIndex].time <= t {
-                    applyPhase(plan.phaseChanges[phaseIndex].phase, at: t, rng: &rng)
-                    phaseIndex += 1
-                }
-                if nextPatch <= t {
-                    patchRate = scenario.hostEvents.patchRate(at: t)
-                    nextPatch = plan.nextPatchChange(after: t)
-                }
-                if t >= intervalEnd {
-                    newInfections += pendingNew
-                    pendingNew = 0
-                    let length = intervalEnd - Double(k) * scenario.interval
-                    var counts: [MonitorCounts] = []
-                    counts.reserveCapacity(monitors.count)
-                    for m in monitors.indices { counts.append(monitors[m].close(interval: k, length: length, rng: &rng)) }
-                    if slash8 != nil {
-                        trafficPerSlash8.append(slash8?.close(at: t, length: length, probeIntegral: probeIntegral, scanning: scanning) ?? [])
-                    }
-                    let probesPerSecond = probeIntegral / length
-                    let traffic = probesPerSecond * probeBits + floodIntegral / length
-                    rows.append(OutbreakRow(
-                        time: intervalEnd, susceptible: s + offSusceptible, infected: l + i + offLatent + offInfected, removed: patched + cleaned,
-                        newInfections: newInfections, everInfected: ever, probesPerSecond: probesPerSecond,
-                        trafficBitsPerSecond: traffic, monitors: counts))
-                    let perMinute = Double(newInfections) * 60 / length
-                    if perMinute > peakNew { peakNew = perMinute; peakTime = intervalEnd }
-                    peakTraffic = Swift.max(peakTraffic, traffic)
-                    totalProbes += probeIntegral
-                    newInfections = 0; probeIntegral = 0; floodIntegral = 0
-                    k += 1
-                    if k >= plan.intervals || intervalEnd >= duration { break }
-                    intervalEnd = plan.intervalEnd(k)
-                    if let progress, Int(t / duration * 100) != lastPercent {
-                        lastPercent = Int(t / duration * 100)
-                        progress(t / duration)
-                    }
+            let breakpoint = nextBreakpoint(clock)
+            let rates = eventRates(coefficients, patchRate: clock.patchRate)
+            let wait = rng.exponential(rate: rates.total)
+            if clock.now + wait >= breakpoint {
+                interval.integrate(rates, over: breakpoint - clock.now)
+                clock.now = breakpoint
+                advanceToBreakpoint(&clock, rng: &rng)
+                if clock.now >= clock.intervalEnd {
+                    closeInterval(clock, interval, rng: &rng)
+                    interval = IntervalAccumulator()
+                    guard clock.startNextInterval(plan) else { break }
+                    reporter.report(at: clock.now)
                 }
                 continue
             }
-
-            t += dt
-            probeIntegral += probeRate * dt
-            floodIntegral += floodRate * dt
-            events += 1
-            var u = rng.nextUnit() * total
-            if u < infectionRate {
-                let victim = chooseVictim(u / congestion, anyPressure: anyPressure, rng: &rng)
-                infect(victim, at: t, rng: &rng)
-                newInfections += 1
-                continue
-            }
-            u -= infectionRate
-            if u < patchTotal, s > 0 {
-                patch(uniformSusceptible(rng: &rng))
-                continue
-            }
-            u -= patchTotal
-            if i > 0 {
-                let h = infectedHost(rank: Int64(rng.nextInt(below: UInt64(i))))
-                deactivate(h, at: t, reboot: u >= cleanTotal, rng: &rng)
-            }
+            clock.now += wait
+            interval.integrate(rates, over: wait)
+            handleRandomEvent(rates, at: clock.now, counting: &interval, rng: &rng)
         }
-
-        var firstSeen: [[Double]] = []
-        var probes: [[MonitorProbe]] = []
-        if sequences != nil {
-            // Sequence walkers' monitors are explicit: their probes were recorded leg by leg.
-            sequences?.finish(at: duration, rng: &rng)
-            for m in monitors.indices {
-                monitors[m].probes = sequences?.hits[m] ?? []
-                monitors[m].explicit = true
-            }
-        }
-        if scanning && (options.keepFirstSeen || monitors.contains(where: \.explicit)) {
-            for b in 0..<blockCount {
-                let start = segmentStart(2, b)
-                for p in start..<start + Int(count[b * 5 + 2]) {
-                    let h = Int(order[p])
-                    for m in monitors.indices { monitors[m].finish(h, address: host[h].address, at: duration, rng: &rng) }
-                }
-            }
-        }
-        for m in monitors.indices {
-            if options.keepFirstSeen {
-                firstSeen.append(monitors[m].explicit ? firstProbeTimes(monitors[m].probes) : monitors[m].firstSeen.sorted())
-            }
-            if monitors[m].explicit {
-                let counts = monitors[m].explicitCounts()
-                for k in rows.indices { rows[k].monitors[m] = counts[k] }
-                monitors[m].totalNew = counts.reduce(0) { $0 + $1.newSources }
-            }
-            probes.append(options.keepProbes ? monitors[m].probes : [])
-        }
-        let summary = OutbreakSummary(
-            population: n, finalInfected: l + i + offLatent + offInfected, everInfected: ever, peakNewInfectionsPerMinute: peakNew,
-            peakTime: peakTime, timeTo10Percent: thresholdTimes[0], timeTo50Percent: thresholdTimes[1],
-            timeTo90Percent: thresholdTimes[2], totalProbes: totalProbes, peakTrafficBitsPerSecond: peakTraffic,
-            monitorSources: monitors.map(\.totalNew), events: events)
-        return OutbreakRecord(
-            scenario: scenario.name, seed: 0, run: 0, startTime: scenario.startTime,
-            monitorNames: scenario.monitors.map(\.name), rows: rows, summary: summary,
-            infectionTimes: infectionTimes, firstSeenTimes: firstSeen, probes: probes, trafficPerSlash8: trafficPerSlash8)
+        return finish(rng: &rng)
     }
 
-    /// Each source's first probe time, from a monitor's probes.
-    func firstProbeTimes(_ probes: [MonitorProbe]) -> [Double] {
-        var first: [UInt32: Double] = [:]
-        for p in probes where first[p.source] == nil || p.time < first[p.source] ?? .infinity { first[p.source] = p.time }
-        return first.values.sorted()
+    /// Infects the seeds at time 0 (see ``chooseSeeds(rng:)``); they start scanning at once,
+    /// without the infection delay.
+    mutating func infectSeeds(rng: inout Xoshiro256StarStar) {
+        for h in chooseSeeds(rng: &rng) { infect(h, at: 0, immediate: true, rng: &rng) }
+    }
+
+    /// The time of the next breakpoint: the open interval's end, the next lifecycle change,
+    /// patch-schedule change, latent host's activation, sequence hit or diurnal switch.
+    @inline(__always) mutating func nextBreakpoint(_ clock: RunClock) -> Double {
+        let nextPhase = clock.nextPhaseChange < plan.phaseChanges.count ? plan.phaseChanges[clock.nextPhaseChange].time : .infinity
+        let nextLatent = nextActivation
+        let nextHit = nextSequenceHit()
+        let nextSwitch = clock.nextSwitch < plan.switches.count ? plan.switches[clock.nextSwitch].time : .infinity
+        return Swift.min(clock.intervalEnd, nextPhase, clock.nextPatchChange, nextLatent, nextHit, nextSwitch)
+    }
+
+    /// The rates at the current state, with the patch schedule at `patchRate`.
+    @inline(__always) func eventRates(_ c: EventRates.Coefficients, patchRate: Double) -> EventRates {
+        let congestion = plan.congestion(infected: infectedCount)
+        let anyPressure = scanning ? c.anywhere * activeRate * Double(s) : 0
+        var levelPressure = 0.0
+        if scanning { for x in 0..<levels.count { levelPressure += levels[x].pressure.total } }
+        let infection = congestion * (anyPressure + levelPressure)
+        let patch = (patchRate + c.awareness * Double(i + l + offInfected + offLatent + cleaned)) * Double(s)
+        let clean = c.clean * Double(i)
+        let reboot = c.reboot * Double(i)
+        return EventRates(
+            congestion: congestion, anyPressure: anyPressure, infection: infection, patch: patch, clean: clean,
+            reboot: reboot, total: infection + patch + clean + reboot,
+            probe: scanning ? activeRate : 0, flood: flooding ? Double(i) * c.floodBits : 0)
+    }
+
+    /// Applies everything due by `clock.now`, in this order: latent hosts whose delay is
+    /// over start scanning, sequence walkers reach the vulnerable hosts due, diurnal zones
+    /// switch off or on, the lifecycle changes phase and the patch schedule moves on.
+    @inline(__always) mutating func advanceToBreakpoint(_ clock: inout RunClock, rng: inout Xoshiro256StarStar) {
+        let t = clock.now
+        activateLatentHosts(upTo: t, rng: &rng)
+        takeSequenceHits(upTo: t, rng: &rng)
+        applyDiurnalSwitches(&clock, rng: &rng)
+        applyPhaseChanges(&clock, rng: &rng)
+        if clock.nextPatchChange <= t {
+            clock.patchRate = plan.scenario.hostEvents.patchRate(at: t)
+            clock.nextPatchChange = plan.nextPatchChange(after: t)
+        }
+    }
+
+    /// One random event at time `t`, drawn in proportion to `rates`: an infection (of a
+    /// victim chosen by scanning pressure; counted into `interval`), a patch (of a uniform
+    /// susceptible host) or the end of an infection (of a uniform infected host, cleaned or
+    /// rebooted).
+    @inline(__always) mutating func handleRandomEvent(_ rates: EventRates, at t: Double, counting interval: inout IntervalAccumulator,
+                                                      rng: inout Xoshiro256StarStar) {
+        events += 1
+        var u = rng.nextUnit() * rates.total
+        if u < rates.infection {
+            let victim = chooseVictim(u / rates.congestion, anyPressure: rates.anyPressure, rng: &rng)
+            infect(victim, at: t, rng: &rng)
+            interval.newInfections += 1
+            return
+        }
+        u -= rates.infection
+        if u < rates.patch, s > 0 {
+            patch(uniformSusceptible(rng: &rng))
+            return
+        }
+        u -= rates.patch
+        if i > 0 {
+            let h = infectedHost(rank: Int64(rng.nextInt(below: UInt64(i))))
+            deactivate(h, at: t, reboot: u >= rates.clean, rng: &rng)
+        }
     }
 }

@@ -1,5 +1,28 @@
 /// Sequence-walking strategies (permutation, static-seed and sequential scanning).
 extension ExactRun {
+    /// When the next sequence walker reaches a vulnerable host (infinity when none walks).
+    @inline(__always) mutating func nextSequenceHit() -> Double {
+        sequences?.nextDue() ?? .infinity
+    }
+
+    /// Takes, in time order, the sequence hits due by `t`.
+    @inline(__always) mutating func takeSequenceHits(upTo t: Double, rng: inout Xoshiro256StarStar) {
+        if sequences != nil {
+            while let due = sequences?.nextDue(), due <= t { sequenceHit(at: due, rng: &rng) }
+        }
+    }
+
+    /// At the end of the run, settles the walkers still under way; their monitors' probes,
+    /// recorded leg by leg, become the monitors' own (explicit) probes.
+    mutating func settleSequenceWalkers(at end: Double, rng: inout Xoshiro256StarStar) {
+        guard sequences != nil else { return }
+        sequences?.finish(at: end, rng: &rng)
+        for m in monitors.indices {
+            monitors[m].probes = sequences?.hits[m] ?? []
+            monitors[m].explicit = true
+        }
+    }
+
     /// A sequence-walking cursor's probe reached a vulnerable host.
     mutating func sequenceHit(at t: Double, rng: inout Xoshiro256StarStar) {
         guard let (c, victim) = sequences?.take(rng: &rng), let k = sequences?.k, let size = sequences?.size,
@@ -9,7 +32,7 @@ extension ExactRun {
         // A machine switched off answers nothing: no infection, no "already infected" jump.
         let victimState: HostState? = host[victim].offline ? nil : host[victim].state
         if victimState == .susceptible {
-            let congestion = plan.congestion(infected: i + l + offInfected + offLatent)
+            let congestion = plan.congestion(infected: infectedCount)
             if congestion >= 1 || rng.nextUnit() < congestion {
                 infect(victim, at: t, rng: &rng)
                 pendingNew += 1

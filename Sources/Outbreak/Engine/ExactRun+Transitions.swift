@@ -1,6 +1,8 @@
 /// Host state changes and the bookkeeping they carry: totals, Fenwick trees, local
 /// levels, monitors, sequence walkers and /8 traffic.
 extension ExactRun {
+    /// Host h joined (`delta` 1) or left (−1) the susceptible hosts that are switched on:
+    /// the totals, the /16 tree and every local level follow.
     @inline(__always) mutating func susceptibleChanged(_ h: Int, _ delta: Int32) {
         let a = host[h].address
         susceptibleTree.add(Int(a >> 16), Int64(delta))
@@ -9,6 +11,8 @@ extension ExactRun {
         noteUpdate()
     }
 
+    /// Counts a change of infection pressure; every 2^20 of them the levels' weight trees are
+    /// rebuilt from their exact leaves, shedding rounding drift.
     @inline(__always) mutating func noteUpdate() {
         updatesSinceRebuild += 1
         if updatesSinceRebuild >= 1 << 20 {
@@ -17,6 +21,9 @@ extension ExactRun {
         }
     }
 
+    /// Infects susceptible host h at time t: it turns latent and, after the infection delay
+    /// (at once if `immediate` or there is none), infected. Counts toward the ever-infected
+    /// thresholds.
     mutating func infect(_ h: Int, at t: Double, immediate: Bool = false, rng: inout Xoshiro256StarStar) {
         let b = Int(host[h].address >> 16)
         susceptibleChanged(h, -1)
@@ -39,6 +46,25 @@ extension ExactRun {
         }
     }
 
+    /// When the next latent host's delay is over (infinity when none waits).
+    var nextActivation: Double {
+        @inline(__always) get { latentHead != latentTail ? latentTime[latentHead] : .infinity }
+    }
+
+    /// Latent hosts whose infection delay is over by `t` turn infected, each at its own due
+    /// time, in the order they were infected.
+    @inline(__always) mutating func activateLatentHosts(upTo t: Double, rng: inout Xoshiro256StarStar) {
+        while latentHead != latentTail && latentTime[latentHead] <= t {
+            let h = Int(latentHost[latentHead])
+            let due = latentTime[latentHead]
+            latentHead += 1
+            if latentHead == n { latentHead = 0 }
+            activate(h, at: due, rng: &rng)
+            events += 1
+        }
+    }
+
+    /// Latent host h turns infected at time t and, unless switched off, starts scanning.
     mutating func activate(_ h: Int, at t: Double, rng: inout Xoshiro256StarStar) {
         host[h].state = .infected
         if host[h].offline { offLatent -= 1; offInfected += 1; return }  // wakes up infected
@@ -97,7 +123,7 @@ extension ExactRun {
         noteUpdate()
     }
 
-
+    /// Patches susceptible host h: it is removed for good.
     mutating func patch(_ h: Int) {
         let b = Int(host[h].address >> 16)
         susceptibleChanged(h, -1)
