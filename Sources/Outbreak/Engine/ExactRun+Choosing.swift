@@ -19,11 +19,15 @@ extension ExactRun {
         return Int(order[Int(blockStart[b]) + Int(r)])
     }
 
+    /// A uniform infected host switched on among the /16 blocks, given a rank in `0 ..< i`.
     @inline(__always) func infectedHost(rank k: Int64) -> Int {
         let (b, r) = infectedTree.find(k)
         return Int(order[segmentStart(2, b) + Int(r)])
     }
 
+    /// The victim of an infection, given `u` uniform in the total infection pressure before
+    /// congestion: a uniform susceptible host for the 'anywhere' part, else a block of a
+    /// local level by its pressure and a uniform susceptible host in it.
     mutating func chooseVictim(_ u: Double, anyPressure: Double, rng: inout Xoshiro256StarStar) -> Int {
         var rest = u
         if rest < anyPressure || levels.count == 0 { return uniformSusceptible(rng: &rng) }

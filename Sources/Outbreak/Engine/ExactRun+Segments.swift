@@ -1,6 +1,7 @@
 /// The per-/16 block segments S | L | I | R | OFF: hosts move between neighbouring
 /// segments in O(1) by swapping slots in `order`.
 extension ExactRun {
+    /// Where segment `seg` (0 S, 1 L, 2 I, 3 R, 4 OFF) of block b starts in `order`.
     @inline(__always) func segmentStart(_ seg: Int, _ b: Int) -> Int {
         var p = Int(blockStart[b])
         var k = 0
@@ -9,6 +10,7 @@ extension ExactRun {
         return p
     }
 
+    /// Swaps the hosts at positions p and q of `order`, and their slots.
     @inline(__always) mutating func swapSlots(_ p: Int, _ q: Int) {
         let a = order[p], c = order[q]
         order[p] = c; order[q] = a

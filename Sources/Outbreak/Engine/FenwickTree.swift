@@ -1,10 +1,14 @@
 /// A Fenwick (binary indexed) tree of integer counts over a fixed number of slots,
 /// with O(log n) update, prefix sum and "find the k-th unit" search. It owns its storage.
 struct CountTree: ~Copyable {
+    /// Slots.
     let n: Int
+    /// The Fenwick tree, 1-based.
     let tree: RawBuffer<Int32>
+    /// The largest power of two up to n, where `find` starts.
     let topStep: Int
 
+    /// `n` slots, all zero.
     init(count n: Int) {
         self.n = n
         tree = RawBuffer(repeating: 0, count: n + 1)
@@ -22,6 +26,7 @@ struct CountTree: ~Copyable {
         }
     }
 
+    /// Adds `delta` to slot `index`.
     func add(_ index: Int, _ delta: Int64) {
         let d = Int32(truncatingIfNeeded: delta)
         var i = index + 1
@@ -51,11 +56,15 @@ struct CountTree: ~Copyable {
 /// Leaf values are kept exactly beside the tree so it can be rebuilt to shed rounding drift.
 /// It owns its storage.
 struct WeightTree: ~Copyable {
+    /// Slots.
     let n: Int
+    /// The Fenwick tree, 1-based, and the exact slot values.
     let tree: RawBuffer<Double>
     let leaf: RawBuffer<Double>
+    /// The largest power of two up to n, where `find` starts.
     let topStep: Int
 
+    /// `n` slots, all zero.
     init(count n: Int) {
         self.n = n
         tree = RawBuffer(repeating: 0, count: n + 1)
@@ -74,6 +83,7 @@ struct WeightTree: ~Copyable {
         }
     }
 
+    /// Sets slot `index` to `value`.
     func set(_ index: Int, _ value: Double) {
         let delta = value - leaf[index]
         leaf[index] = value
@@ -81,6 +91,7 @@ struct WeightTree: ~Copyable {
         while i <= n { tree[i] += delta; i += i & -i }
     }
 
+    /// The sum of all slots.
     var total: Double {
         var i = n, s = 0.0
         while i > 0 { s += tree[i]; i -= i & -i }

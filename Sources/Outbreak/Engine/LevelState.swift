@@ -1,15 +1,23 @@
 /// One local-scanning level: per-block counts and the Fenwick tree of infection pressure.
 /// It owns its storage.
 struct LevelState: ~Copyable {
+    /// The prefix length of the blocks this level scans within (a host scans its own).
     let length: Int
+    /// `address >> shift` is an address's block.
     let shift: UInt32
+    /// Blocks of this length in the address space.
     let count: Int
+    /// The level's weight per address of a block.
     let coefficient: Double
+    /// Per block: susceptible hosts switched on, scanning hosts, and their summed probe rate.
     let susceptible: RawBuffer<Int32>
     let infected: RawBuffer<Int32>
     let rate: RawBuffer<Double>
+    /// Per block: infection pressure, coefficient × rate × susceptible.
     let pressure: WeightTree
 
+    /// An empty level of blocks of prefix `length`, scanned with `weight`, in a space of
+    /// 2^`spaceBits` addresses.
     init(length: Int, weight: Double, spaceBits: Int) {
         self.length = length
         shift = UInt32(32 - length)
