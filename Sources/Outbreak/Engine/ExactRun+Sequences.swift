@@ -15,20 +15,21 @@ extension ExactRun {
     /// At the end of the run, settles the walkers still under way; their monitors' probes,
     /// recorded leg by leg, become the monitors' own (explicit) probes.
     mutating func settleSequenceWalkers(at end: Double, rng: inout Xoshiro256StarStar) {
-        guard sequences != nil else { return }
-        sequences?.finish(at: end, rng: &rng)
+        guard let hits = sequences?.finish(at: end, rng: &rng) else { return }
         for m in monitors.indices {
-            monitors[m].probes = sequences?.hits[m] ?? []
+            monitors[m].probes = hits[m]
             monitors[m].explicit = true
         }
     }
 
-    /// A sequence-walking cursor's probe reached a vulnerable host.
+    /// A sequence-walking cursor's probe reached a vulnerable host: the host is infected if
+    /// susceptible (and the probe gets through the congestion), and the cursor walks on,
+    /// from a random position if the worm jumps on meeting an infected host.
     mutating func sequenceHit(at t: Double, rng: inout Xoshiro256StarStar) {
-        guard let (c, victim) = sequences?.take(rng: &rng), let k = sequences?.k, let size = sequences?.size,
-              var next = sequences?.positionAfterHit(c) else { return }
+        guard let hit = sequences?.take(rng: &rng) else { return }
         events += 1
-        let source = c / k
+        let source = hit.source, victim = hit.victim
+        var next = hit.nextPosition
         // A machine switched off answers nothing: no infection, no "already infected" jump.
         let victimState: HostState? = host[victim].offline ? nil : host[victim].state
         if victimState == .susceptible {
@@ -38,12 +39,12 @@ extension ExactRun {
                 pendingNew += 1
             }
         } else if (victimState == .latent || victimState == .infected) && plan.jumpsOnInfected && victim != source {
-            next = rng.nextInt(below: size)
+            next = rng.nextInt(below: plan.scenario.space.size)
         }
         // The source may have been cleaned by the infection bookkeeping above: only live cursors go on.
         if host[source].state == .infected {
-            let rate = classRate[Int(host[source].rateClass)] / Double(k)
-            sequences?.leg(c, from: next, at: t, rate: rate, rng: &rng)
+            let rate = classRate[Int(host[source].rateClass)] / Double(plan.sequenceCount)
+            sequences?.leg(hit.cursor, from: next, at: t, rate: rate, rng: &rng)
         }
     }
 }

@@ -101,6 +101,7 @@ struct WeightTree: ~Copyable {
     /// The slot whose cumulative range holds `target`, skipping zero-weight slots
     /// that rounding might land on.
     func find(_ target: Double) -> Int {
+        let tree = self.tree.base  // held in a register through the descent
         var pos = 0, rest = target, step = topStep
         while step > 0 {
             let next = pos + step

@@ -11,6 +11,18 @@
 struct SequenceScanner: ~Copyable {
     struct Entry { var due: Double; var cursor: Int32; var generation: UInt32 }
 
+    /// A cursor's probe that reached a vulnerable host.
+    struct Hit {
+        /// The cursor (host `source`'s cursor on sequence `cursor % k`).
+        let cursor: Int
+        /// The host whose cursor it is.
+        let source: Int
+        /// The vulnerable host reached.
+        let victim: Int
+        /// The sequence position after the one probed, where the cursor walks on from.
+        let nextPosition: UInt64
+    }
+
     let k: Int
     let size: UInt64
     let plan: ScenarioPlan
@@ -160,13 +172,15 @@ struct SequenceScanner: ~Copyable {
         return .infinity
     }
 
-    /// Takes the next live event: the cursor and the vulnerable host its probe reached.
-    mutating func take(rng: inout Xoshiro256StarStar) -> (cursor: Int, host: Int) {
+    /// Takes the next live event: the cursor, the vulnerable host its probe reached and
+    /// where the cursor walks on from. (One mutating call: reading through the optional
+    /// that holds this noncopyable scanner would copy it.)
+    mutating func take(rng: inout Xoshiro256StarStar) -> Hit {
         let c = Int(heap[0].cursor)
         pop()
         if !monitorPositions.isEmpty { recordProbes(c, count: remaining[c] - 1, from: since[c], to: due[c], last: true, rng: &rng) }
         let s = c % k
-        return (c, Int(hostAt[s][Int(target[c])]))
+        return Hit(cursor: c, source: c / k, victim: Int(hostAt[s][Int(target[c])]), nextPosition: positionAfterHit(c))
     }
 
     /// The position after the one a cursor just probed.
@@ -221,9 +235,11 @@ struct SequenceScanner: ~Copyable {
         }
     }
 
-    /// Settles every cursor still walking at the end of the run.
-    mutating func finish(at t: Double, rng: inout Xoshiro256StarStar) {
+    /// Settles every cursor still walking at the end of the run; returns, per monitor, the
+    /// probes that reached it.
+    mutating func finish(at t: Double, rng: inout Xoshiro256StarStar) -> [[MonitorProbe]] {
         for h in 0..<addresses.count where legState[h] == 1 { stop(h, at: t, rng: &rng) }
+        return hits
     }
 
     func lowerBound(_ list: ContiguousArray<UInt64>, _ value: UInt64) -> Int {
