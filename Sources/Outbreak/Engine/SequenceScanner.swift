@@ -173,19 +173,16 @@ struct SequenceScanner: ~Copyable {
     }
 
     /// Takes the next live event: the cursor, the vulnerable host its probe reached and
-    /// where the cursor walks on from. (One mutating call: reading through the optional
-    /// that holds this noncopyable scanner would copy it.)
+    /// the position after it, where the cursor walks on from. (All in this one mutating
+    /// call: reading the scanner through the optional that holds it, or calling a borrowing
+    /// method of it from here, made Swift 6.3 copy the whole noncopyable scanner.)
     mutating func take(rng: inout Xoshiro256StarStar) -> Hit {
         let c = Int(heap[0].cursor)
         pop()
         if !monitorPositions.isEmpty { recordProbes(c, count: remaining[c] - 1, from: since[c], to: due[c], last: true, rng: &rng) }
         let s = c % k
-        return Hit(cursor: c, source: c / k, victim: Int(hostAt[s][Int(target[c])]), nextPosition: positionAfterHit(c))
-    }
-
-    /// The position after the one a cursor just probed.
-    func positionAfterHit(_ c: Int) -> UInt64 {
-        (positions[c % k][Int(target[c])] + 1) % size
+        let reached = Int(target[c])
+        return Hit(cursor: c, source: c / k, victim: Int(hostAt[s][reached]), nextPosition: (positions[s][reached] + 1) % size)
     }
 
     // MARK: Monitors
