@@ -80,7 +80,8 @@ struct ExactRun: ~Copyable {
         let blocks = 1 << (scenario.space.bits - 16)
         n = hostCount
         blockCount = blocks
-        // The buffers are built in locals and moved in once complete.
+        // The buffers are filled in locals and moved in once complete: Swift 6.3 rejects
+        // writing through a noncopyable stored property before `self` is initialised.
         let hosts = RawBuffer(count: hostCount, placement: .hugePages) { HostRecord(address: addresses[$0], slot: Int32($0)) }
         for h in 0..<hostCount { hosts[h].rateClass = plan.drawClass(&rng) }
         if let diurnal = scenario.hostEvents.diurnal {
