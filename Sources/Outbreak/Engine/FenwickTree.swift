@@ -1,26 +1,23 @@
 /// A Fenwick (binary indexed) tree of integer counts over a fixed number of slots,
-/// with O(log n) update, prefix sum and "find the k-th unit" search.
-@usableFromInline
-struct CountTree {
-    @usableFromInline let n: Int
-    @usableFromInline let tree: UnsafeMutablePointer<Int32>
-    @usableFromInline let topStep: Int
+/// with O(log n) update, prefix sum and "find the k-th unit" search. It owns its storage.
+struct CountTree: ~Copyable {
+    /// Slots.
+    let n: Int
+    /// The Fenwick tree, 1-based.
+    let tree: RawBuffer<Int32>
+    /// The largest power of two up to n, where `find` starts.
+    let topStep: Int
 
-    @usableFromInline
+    /// `n` slots, all zero.
     init(count n: Int) {
         self.n = n
-        tree = .allocate(capacity: n + 1)
-        tree.initialize(repeating: 0, count: n + 1)
+        tree = RawBuffer(repeating: 0, count: n + 1)
         var s = 1
         while s * 2 <= n { s *= 2 }
         topStep = s
     }
 
-    @usableFromInline
-    func deallocate() { tree.deallocate() }
-
     /// Sets every slot from `values` in O(n).
-    @usableFromInline
     func build(_ values: (Int) -> Int64) {
         for i in 1...n { tree[i] = Int32(truncatingIfNeeded: values(i - 1)) }
         for i in 1...n {
@@ -29,7 +26,7 @@ struct CountTree {
         }
     }
 
-    @inlinable
+    /// Adds `delta` to slot `index`.
     func add(_ index: Int, _ delta: Int64) {
         let d = Int32(truncatingIfNeeded: delta)
         var i = index + 1
@@ -37,7 +34,6 @@ struct CountTree {
     }
 
     /// Sum of slots `0 ..< index`.
-    @inlinable
     func prefix(_ index: Int) -> Int64 {
         var i = index, s: Int64 = 0
         while i > 0 { s &+= Int64(tree[i]); i -= i & -i }
@@ -45,7 +41,6 @@ struct CountTree {
     }
 
     /// The slot holding unit `k` (0-based) and `k`'s rank inside that slot.
-    @inlinable
     func find(_ k: Int64) -> (index: Int, rank: Int64) {
         var pos = 0, rest = k, step = topStep
         while step > 0 {
@@ -59,36 +54,27 @@ struct CountTree {
 
 /// A Fenwick tree of non-negative weights (doubles), searched by cumulative weight.
 /// Leaf values are kept exactly beside the tree so it can be rebuilt to shed rounding drift.
-@usableFromInline
-struct WeightTree {
-    @usableFromInline let n: Int
-    @usableFromInline let tree: UnsafeMutablePointer<Double>
-    @usableFromInline let leaf: UnsafeMutablePointer<Double>
-    @usableFromInline let topStep: Int
+/// It owns its storage.
+struct WeightTree: ~Copyable {
+    /// Slots.
+    let n: Int
+    /// The Fenwick tree, 1-based, and the exact slot values.
+    let tree: RawBuffer<Double>
+    let leaf: RawBuffer<Double>
+    /// The largest power of two up to n, where `find` starts.
+    let topStep: Int
 
-    @usableFromInline
+    /// `n` slots, all zero.
     init(count n: Int) {
         self.n = n
-        tree = .allocate(capacity: n + 1)
-        tree.initialize(repeating: 0, count: n + 1)
-        leaf = .allocate(capacity: n)
-        leaf.initialize(repeating: 0, count: n)
+        tree = RawBuffer(repeating: 0, count: n + 1)
+        leaf = RawBuffer(repeating: 0, count: n)
         var s = 1
         while s * 2 <= n { s *= 2 }
         topStep = s
     }
 
-    @usableFromInline
-    func deallocate() { tree.deallocate(); leaf.deallocate() }
-
-    @usableFromInline
-    func reset() {
-        tree.update(repeating: 0, count: n + 1)
-        leaf.update(repeating: 0, count: n)
-    }
-
     /// Rebuilds the tree from the exact leaves in O(n).
-    @usableFromInline
     func rebuild() {
         for i in 1...n { tree[i] = leaf[i - 1] }
         for i in 1...n {
@@ -97,7 +83,7 @@ struct WeightTree {
         }
     }
 
-    @inlinable
+    /// Sets slot `index` to `value`.
     func set(_ index: Int, _ value: Double) {
         let delta = value - leaf[index]
         leaf[index] = value
@@ -105,7 +91,7 @@ struct WeightTree {
         while i <= n { tree[i] += delta; i += i & -i }
     }
 
-    @inlinable
+    /// The sum of all slots.
     var total: Double {
         var i = n, s = 0.0
         while i > 0 { s += tree[i]; i -= i & -i }
@@ -114,8 +100,8 @@ struct WeightTree {
 
     /// The slot whose cumulative range holds `target`, skipping zero-weight slots
     /// that rounding might land on.
-    @inlinable
     func find(_ target: Double) -> Int {
+        let tree = self.tree.base  // held in a register through the descent
         var pos = 0, rest = target, step = topStep
         while step > 0 {
             let next = pos + step

@@ -28,7 +28,8 @@ struct MonitorTracker {
     let plan: ScenarioPlan
     let monitor: Monitor
     let keepFirstSeen: Bool
-    /// This monitor's slot of host h is `slots[h * monitorCount + index]`.
+    /// This monitor's slot of host h is `slots[h * monitorCount + index]`. Borrowed: the
+    /// ``ExactRun`` that holds this tracker owns the slots (its `monitorSlots`).
     let slots: UnsafeMutablePointer<MonitorSlot>
     let index: Int
     let monitorCount: Int

@@ -39,7 +39,7 @@ public struct ReferenceEngine: Sendable {
         for h in 0..<n { rateClass[h] = plan.drawClass(&rng) }
         let classRate = plan.classes.map(\.rate)
         let maxRate = classRate.max() ?? 1
-        var state = [UInt8](repeating: HostState.susceptible, count: n)
+        var state = [HostState](repeating: .susceptible, count: n)
         var wasInfected = [Bool](repeating: false, count: n)
         var offline = [Bool](repeating: false, count: n)
         var offSusceptible = 0
@@ -96,7 +96,7 @@ public struct ReferenceEngine: Sendable {
             for q in 0..<sequenceCount {
                 cursor[h * sequenceCount + q] = plan.startPosition(address: addresses[h], permutation: permutations[q], rng: &rng)
             }
-            state[h] = HostState.infected
+            state[h] = .infected
             if offline[h] { return }
             activePos[h] = active.count
             active.append(h)
@@ -110,19 +110,19 @@ public struct ReferenceEngine: Sendable {
         }
         func switchOff(_ h: Int) {
             guard !offline[h] else { return }
-            if state[h] == HostState.susceptible { removeSusceptible(h); offSusceptible += 1 }
-            else if state[h] == HostState.infected { removeActive(h) }
-            else if state[h] != HostState.latent { return }
+            if state[h] == .susceptible { removeSusceptible(h); offSusceptible += 1 }
+            else if state[h] == .infected { removeActive(h) }
+            else if state[h] != .latent { return }
             offline[h] = true
         }
         func switchOn(_ h: Int) {
             guard offline[h] else { return }
             offline[h] = false
-            if state[h] == HostState.susceptible {
+            if state[h] == .susceptible {
                 susceptiblePos[h] = susceptible.count
                 susceptible.append(h)
                 offSusceptible -= 1
-            } else if state[h] == HostState.infected {
+            } else if state[h] == .infected {
                 activePos[h] = active.count
                 active.append(h)
                 activeRate += classRate[Int(rateClass[h])]
@@ -130,7 +130,7 @@ public struct ReferenceEngine: Sendable {
         }
         func infect(_ h: Int, _ t: Double, immediate: Bool) {
             removeSusceptible(h)
-            state[h] = HostState.latent
+            state[h] = .latent
             if !wasInfected[h] { wasInfected[h] = true; ever += 1 }
             for k in 0..<3 where thresholdTimes[k] == nil && ever >= plan.thresholds[k] { thresholdTimes[k] = t }
             if options.keepInfectionTimes { infectionTimes.append(t) }
@@ -139,11 +139,11 @@ public struct ReferenceEngine: Sendable {
         func endInfection(_ h: Int, reboot: Bool) {
             removeActive(h)
             if reboot {
-                state[h] = HostState.susceptible
+                state[h] = .susceptible
                 susceptiblePos[h] = susceptible.count
                 susceptible.append(h)
             } else {
-                state[h] = HostState.cleaned
+                state[h] = .cleaned
                 cleaned += 1
             }
         }
@@ -284,10 +284,10 @@ public struct ReferenceEngine: Sendable {
                 }
                 let victim = Int(hostAt[Int(target)])
                 if cursorIndex >= 0 && victim >= 0 && victim != source && plan.jumpsOnInfected && !offline[victim]
-                    && (state[victim] == HostState.latent || state[victim] == HostState.infected) {
+                    && (state[victim] == .latent || state[victim] == .infected) {
                     cursor[cursorIndex] = rng.nextInt(below: spaceSize)
                 }
-                if victim >= 0 && state[victim] == HostState.susceptible && !offline[victim] {
+                if victim >= 0 && state[victim] == .susceptible && !offline[victim] {
                     let c = plan.congestion(infected: n - susceptible.count - offSusceptible - patched - cleaned)
                     if c >= 1 || rng.nextUnit() < c {
                         infect(victim, t, immediate: false)
@@ -302,7 +302,7 @@ public struct ReferenceEngine: Sendable {
             if u < patchTotal, s > 0 {
                 let h = susceptible[Int(rng.nextInt(below: UInt64(s)))]
                 removeSusceptible(h)
-                state[h] = HostState.patched
+                state[h] = .patched
                 patched += 1
                 continue
             }

@@ -6,8 +6,22 @@
 /// vulnerable address reached instead of one per probe. When the worm stops scanning
 /// mid-leg, the probes already sent are Binomial(d − 1, elapsed/leg) given the leg's end
 /// (the earlier arrivals of a Poisson process are uniform), which keeps the pause exact.
-struct SequenceScanner {
+///
+/// It owns its per-cursor and per-host arrays.
+struct SequenceScanner: ~Copyable {
     struct Entry { var due: Double; var cursor: Int32; var generation: UInt32 }
+
+    /// A cursor's probe that reached a vulnerable host.
+    struct Hit {
+        /// The cursor (host `source`'s cursor on sequence `cursor % k`).
+        let cursor: Int
+        /// The host whose cursor it is.
+        let source: Int
+        /// The vulnerable host reached.
+        let victim: Int
+        /// The sequence position after the one probed, where the cursor walks on from.
+        let nextPosition: UInt64
+    }
 
     let k: Int
     let size: UInt64
@@ -16,14 +30,18 @@ struct SequenceScanner {
     /// Per sequence: positions of the vulnerable hosts, sorted, and the host at each.
     let positions: [ContiguousArray<UInt64>]
     let hostAt: [ContiguousArray<Int32>]
-    let position: UnsafeMutablePointer<UInt64>
-    let target: UnsafeMutablePointer<Int32>
-    let remaining: UnsafeMutablePointer<UInt64>
-    let since: UnsafeMutablePointer<Double>
-    let due: UnsafeMutablePointer<Double>
-    let generation: UnsafeMutablePointer<UInt32>
+    /// Per cursor (host h's cursor on sequence s is `h * k + s`): where its leg started,
+    /// the index in `positions` of the vulnerable position it walks to, the probes left to
+    /// it, when the leg started and when it ends, and the leg's generation (bumped to
+    /// cancel the leg's heap entry).
+    let position: RawBuffer<UInt64>
+    let target: RawBuffer<Int32>
+    let remaining: RawBuffer<UInt64>
+    let since: RawBuffer<Double>
+    let due: RawBuffer<Double>
+    let generation: RawBuffer<UInt32>
     /// Per host: 0 no cursors, 1 running, 2 paused.
-    let legState: UnsafeMutablePointer<UInt8>
+    let legState: RawBuffer<UInt8>
     var heap: ContiguousArray<Entry> = []
     /// Per monitor and sequence: the sorted sequence positions of the monitor's addresses.
     let monitorPositions: [[ContiguousArray<UInt64>]]
@@ -66,18 +84,13 @@ struct SequenceScanner {
         }
         hits = Array(repeating: [], count: plan.scenario.monitors.count)
         let cursors = n * k
-        position = .allocate(capacity: cursors); position.initialize(repeating: 0, count: cursors)
-        target = .allocate(capacity: cursors); target.initialize(repeating: 0, count: cursors)
-        remaining = .allocate(capacity: cursors); remaining.initialize(repeating: 0, count: cursors)
-        since = .allocate(capacity: cursors); since.initialize(repeating: 0, count: cursors)
-        due = .allocate(capacity: cursors); due.initialize(repeating: 0, count: cursors)
-        generation = .allocate(capacity: cursors); generation.initialize(repeating: 0, count: cursors)
-        legState = .allocate(capacity: n); legState.initialize(repeating: 0, count: n)
-    }
-
-    func deallocate() {
-        position.deallocate(); target.deallocate(); remaining.deallocate(); since.deallocate()
-        due.deallocate(); generation.deallocate(); legState.deallocate()
+        position = RawBuffer(repeating: 0, count: cursors)
+        target = RawBuffer(repeating: 0, count: cursors)
+        remaining = RawBuffer(repeating: 0, count: cursors)
+        since = RawBuffer(repeating: 0, count: cursors)
+        due = RawBuffer(repeating: 0, count: cursors)
+        generation = RawBuffer(repeating: 0, count: cursors)
+        legState = RawBuffer(repeating: 0, count: n)
     }
 
     // MARK: Legs
@@ -159,18 +172,17 @@ struct SequenceScanner {
         return .infinity
     }
 
-    /// Takes the next live event: the cursor and the vulnerable host its probe reached.
-    mutating func take(rng: inout Xoshiro256StarStar) -> (cursor: Int, host: Int) {
+    /// Takes the next live event: the cursor, the vulnerable host its probe reached and
+    /// the position after it, where the cursor walks on from. (All in this one mutating
+    /// call: reading the scanner through the optional that holds it, or calling a borrowing
+    /// method of it from here, made Swift 6.3 copy the whole noncopyable scanner.)
+    mutating func take(rng: inout Xoshiro256StarStar) -> Hit {
         let c = Int(heap[0].cursor)
         pop()
         if !monitorPositions.isEmpty { recordProbes(c, count: remaining[c] - 1, from: since[c], to: due[c], last: true, rng: &rng) }
         let s = c % k
-        return (c, Int(hostAt[s][Int(target[c])]))
-    }
-
-    /// The position after the one a cursor just probed.
-    func positionAfterHit(_ c: Int) -> UInt64 {
-        (positions[c % k][Int(target[c])] + 1) % size
+        let reached = Int(target[c])
+        return Hit(cursor: c, source: c / k, victim: Int(hostAt[s][reached]), nextPosition: (positions[s][reached] + 1) % size)
     }
 
     // MARK: Monitors
@@ -220,9 +232,11 @@ struct SequenceScanner {
         }
     }
 
-    /// Settles every cursor still walking at the end of the run.
-    mutating func finish(at t: Double, rng: inout Xoshiro256StarStar) {
+    /// Settles every cursor still walking at the end of the run; returns, per monitor, the
+    /// probes that reached it.
+    mutating func finish(at t: Double, rng: inout Xoshiro256StarStar) -> [[MonitorProbe]] {
         for h in 0..<addresses.count where legState[h] == 1 { stop(h, at: t, rng: &rng) }
+        return hits
     }
 
     func lowerBound(_ list: ContiguousArray<UInt64>, _ value: UInt64) -> Int {
