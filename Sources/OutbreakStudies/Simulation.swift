@@ -92,7 +92,8 @@ public struct SimulationStudy: Sendable {
         let fraction = fractionProgress
         guard let ensemble = Ensemble.run(runs: request.runs, threads: request.threads, progress: runProgress, cancellation: cancellation, { run in
             let options = EngineOptions(keepProbes: keepProbes && run == 0, keepTrafficPerSlash8: keepTraffic && run == 0)
-            return engine.run(seed: request.seed, run: run, options: options, progress: fraction)
+            guard let cancellation else { return engine.run(seed: request.seed, run: run, options: options, progress: fraction) }
+            return engine.run(seed: request.seed, run: run, options: options, progress: fraction, cancellation: cancellation)
         }) else { return nil }
         return Simulation(scenario: scenario, seed: request.seed, ensemble: ensemble)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import WormWatchCore
 
 /// The exact, event-driven outbreak engine.
 ///
@@ -25,11 +26,24 @@ public struct ExactEngine: Sendable {
     /// per cent, as intervals close; it does not change the result.
     public func run(seed: UInt64, run: Int = 0, options: EngineOptions = EngineOptions(),
                     progress: ((Double) -> Void)? = nil) -> OutbreakRecord {
+        simulate(seed: seed, run: run, options: options, progress: progress, cancellation: nil).record
+    }
+
+    /// Runs one outbreak as ``run(seed:run:options:progress:)`` does, or stops at the end of
+    /// an interval once `cancellation` is set and returns `nil`.
+    public func run(seed: UInt64, run: Int = 0, options: EngineOptions = EngineOptions(),
+                    progress: ((Double) -> Void)? = nil, cancellation: CancellationFlag) -> OutbreakRecord? {
+        let (record, stopped) = simulate(seed: seed, run: run, options: options, progress: progress, cancellation: cancellation)
+        return stopped ? nil : record
+    }
+
+    func simulate(seed: UInt64, run: Int, options: EngineOptions, progress: ((Double) -> Void)?,
+                  cancellation: CancellationFlag?) -> (record: OutbreakRecord, stopped: Bool) {
         var rng = Xoshiro256StarStar.stream(seed: seed, index: UInt64(run))
         var state = ExactRun(plan: ScenarioPlan(scenario), rng: &rng, options: options)
-        var record = state.simulate(rng: &rng, progress: progress)
+        var (record, stopped) = state.simulate(rng: &rng, progress: progress, cancellation: cancellation)
         record.seed = seed
         record.run = run
-        return record
+        return (record, stopped)
     }
 }

@@ -1,3 +1,5 @@
+import WormWatchCore
+
 /// The event loop.
 extension ExactRun {
     /// Runs the outbreak to the scenario's end and returns its record (seed and run index
@@ -10,12 +12,17 @@ extension ExactRun {
     /// so the wait for it is exponential in their total. A wait that reaches past the next
     /// breakpoint is dropped (the exponential has no memory): the run advances to the
     /// breakpoint instead and draws again at the new rates.
-    mutating func simulate(rng: inout Xoshiro256StarStar, progress: ((Double) -> Void)? = nil) -> OutbreakRecord {
+    ///
+    /// When `cancellation` is set, the run stops at the next interval's end; the record then
+    /// holds the intervals so far and `stopped` is true.
+    mutating func simulate(rng: inout Xoshiro256StarStar, progress: ((Double) -> Void)? = nil,
+                           cancellation: CancellationFlag? = nil) -> (record: OutbreakRecord, stopped: Bool) {
         let coefficients = EventRates.Coefficients(plan: plan, population: n)
         var clock = RunClock(plan: plan)
         var interval = IntervalAccumulator()
         var reporter = ProgressReporter(progress: progress, duration: plan.scenario.duration)
         series.rows.reserveCapacity(plan.intervals)
+        var stopped = false
 
         applyPhase(plan.initialPhase, at: 0, rng: &rng)
         infectSeeds(rng: &rng)
@@ -33,6 +40,10 @@ extension ExactRun {
                     interval = IntervalAccumulator()
                     guard clock.startNextInterval(plan) else { break }
                     reporter.report(at: clock.now)
+                    if cancellation?.isCancelled == true {
+                        stopped = true
+                        break
+                    }
                 }
                 continue
             }
@@ -40,7 +51,7 @@ extension ExactRun {
             interval.integrate(rates, over: wait)
             handleRandomEvent(rates, at: clock.now, counting: &interval, rng: &rng)
         }
-        return finish(rng: &rng)
+        return (finish(rng: &rng), stopped)
     }
 
     /// Infects the seeds at time 0 (see ``chooseSeeds(rng:)``); they start scanning at once,

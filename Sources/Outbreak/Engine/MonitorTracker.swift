@@ -77,7 +77,9 @@ struct MonitorTracker {
     @inline(__always) func slot(_ h: Int) -> UnsafeMutablePointer<MonitorSlot> { slots + (h * monitorCount + index) }
 
     @inline(__always) func bucket(_ time: Double) -> Int {
-        let k = Int(time / plan.scenario.interval)
+        let x = time / plan.scenario.interval
+        // A first probe far beyond the run (a tiny rate) belongs in the last slot, "after the run".
+        let k = x < Double(plan.intervals) ? Int(x) : plan.intervals
         return Swift.min(Swift.max(k, currentInterval), plan.intervals)
     }
 

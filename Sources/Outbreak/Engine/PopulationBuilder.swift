@@ -1,9 +1,12 @@
 import WormWatchCore
+
 /// Places a scenario's vulnerable hosts: N distinct addresses, sorted.
 ///
 /// Every placement draws addresses independently from its distribution and rejects
 /// duplicates (in batches: draw, sort, drop repeats, draw the deficit again), which gives
-/// exactly the distribution of sampling without replacement.
+/// exactly the distribution of sampling without replacement. A uniform placement that fills
+/// more than half of its region's usable addresses draws the addresses left out instead (the
+/// same distribution), so that a nearly full region does not wait on its last free addresses.
 enum PopulationBuilder {
     static func place(_ scenario: Scenario, rng: inout Xoshiro256StarStar) -> [UInt32] {
         let space = scenario.space
@@ -53,13 +56,62 @@ enum PopulationBuilder {
             return set
         }
 
+        // The usable addresses of a region (inside the space, not blocked).
+        func capacity(_ region: IPv4Prefix) -> UInt64 {
+            var total: UInt64 = 0
+            var a = UInt64(region.base)
+            let end = UInt64(region.base) + region.size
+            while a < end {
+                let blockEnd = Swift.min(end, (a >> 16 + 1) << 16)
+                let address = UInt32(truncatingIfNeeded: a)
+                if space.contains(address) {
+                    switch blockState[Int(address >> 16)] {
+                    case 0: total += blockEnd - a
+                    case 1: break
+                    default: for x in a..<blockEnd where usable(UInt32(truncatingIfNeeded: x)) { total += 1 }
+                    }
+                }
+                a = blockEnd
+            }
+            return total
+        }
+        // `target` distinct usable addresses of `region`, uniform, including `start`.
+        func uniform(in region: IPv4Prefix, including start: [UInt32], target: Int) -> [UInt32] {
+            let room = capacity(region)
+            guard UInt64(target) * 2 > room else { return fill(start, target: target) { drawIn(region) } }
+            // Draw the addresses left out (never one of `start`), then take every other one.
+            let kept = Set(start)
+            let leftOut = fill([], target: Int(room) - target) {
+                while true {
+                    let a = drawIn(region)
+                    if !kept.contains(a) { return a }
+                }
+            }
+            var chosen: [UInt32] = []
+            chosen.reserveCapacity(target)
+            var next = 0
+            var a = UInt64(region.base)
+            let end = UInt64(region.base) + region.size
+            while a < end {
+                let address = UInt32(truncatingIfNeeded: a)
+                a += 1
+                guard space.contains(address) && usable(address) else { continue }
+                if next < leftOut.count && leftOut[next] == address {
+                    next += 1
+                } else {
+                    chosen.append(address)
+                }
+            }
+            return chosen
+        }
+
         switch scenario.population.placement {
         case .addresses(let list):
             var sorted = list
             radixSort(&sorted)
             return sorted
         case .uniform:
-            return fill(forced, target: n) { drawIn(space.prefix) }
+            return uniform(in: space.prefix, including: forced, target: n)
         case .clustered(let clusters):
             var cumulative: [Double] = []
             var acc = 0.0
@@ -74,7 +126,7 @@ enum PopulationBuilder {
             all.reserveCapacity(n)
             for entry in list where entry.count > 0 {
                 let inside = forced.filter { entry.prefix.contains($0) }
-                all.append(contentsOf: fill(inside, target: Swift.max(entry.count, inside.count)) { drawIn(entry.prefix) })
+                all.append(contentsOf: uniform(in: entry.prefix, including: inside, target: Swift.max(entry.count, inside.count)))
             }
             radixSort(&all)
             return all
