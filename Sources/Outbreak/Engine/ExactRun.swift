@@ -115,8 +115,8 @@ struct ExactRun: ~Copyable {
         levels = localLevels
         classRate = plan.classes.map(\.rate)
         delay = scenario.worm.infectionDelay
-        latentTime = RawBuffer(repeating: 0, count: hostCount, placement: .hugePages)
-        latentHost = RawBuffer(repeating: 0, count: hostCount, placement: .hugePages)
+        latentTime = RawBuffer(unfilledCount: hostCount, placement: .hugePages)
+        latentHost = RawBuffer(unfilledCount: hostCount, placement: .hugePages)
         s = hostCount
         sequences = plan.sequenceCount > 0 ? SequenceScanner(plan: plan, addresses: addresses) : nil
         slash8 = options.keepTrafficPerSlash8 && !scenario.worm.strategy.isSequential ? SlashEightTraffic(plan: plan) : nil
