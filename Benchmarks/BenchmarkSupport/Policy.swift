@@ -9,25 +9,29 @@ import Darwin
 /// thresholds (`Benchmarks/Thresholds/*.p90.json`) before `benchmark thresholds check` fails.
 ///
 /// The check compares each metric's p90 over the iterations (for rates, the slowest tenth)
-/// with the committed value. Measured on this shared 2-core VM, with other builds and tests
-/// running: the wall clock of the same code moves by ±30 % from run to run and up to 2.1×
-/// when both cores are busy (the process waits for a core); its CPU time moves by up to 1.5×.
-/// So:
+/// with the committed value. Measured on this shared 2-core VM: with other builds and tests
+/// running, the wall clock of the same code moves by ±30 % from run to run and up to 2.1×
+/// (the process waits for a core), and up to 3.2× with a busy loop on each core; its CPU time
+/// moves by up to 1.5×. So:
 /// - the rates (events/s, lines/s, bytes/s, packets/s, runs/s) count work per second of the
-///   process's CPU time, and may fall to half the committed value (``rateTolerance``): the
-///   timing check that means something here;
-/// - the wall clock may be three times the committed value (``wallClockTolerance``): a
-///   backstop for gross slowdowns, e.g. time spent waiting;
+///   process's CPU time: the timing check that means something here. They may fall by
+///   ``rateTolerance`` per cent, which fails a rate at about half its usual speed: for a rate,
+///   package-benchmark writes the fast tenth of the iterations into Thresholds/ (the plain
+///   p90) but checks the slow tenth (p90 seen from the side where smaller is worse), and the
+///   two are about 20 % apart in one run here;
+/// - the wall clock may be four times the committed value (``wallClockTolerance``): a
+///   backstop for gross slowdowns the CPU time does not see, e.g. time spent waiting;
 /// - allocation counts may differ by ``allocationCountTolerance`` per cent (not at all below
-///   200 allocations: 2 stays 2) and allocated bytes by ``allocatedBytesTolerance`` per cent. Both are the same from run to run but for this: a growing Swift array takes the
-///   whole block malloc handed it (`malloc_usable_size`), which depends on the heap's state,
-///   so a run now and then skips one reallocation; and the statistics keep 3 significant
-///   digits. Allocating per line, packet, event or run shows at once.
+///   200 allocations: 2 stays 2) and allocated bytes by ``allocatedBytesTolerance`` per cent.
+///   Both repeat from run to run but for this: a growing Swift array takes the whole block
+///   malloc handed it (`malloc_usable_size`), which depends on the heap's state, so a run now
+///   and then skips one reallocation; and the statistics keep 3 significant digits.
+///   Allocating per line, packet, event or run shows at once.
 public enum BenchmarkPolicy {
-    /// Allowed decrease, in per cent, of a rate (50: half as fast).
-    public static let rateTolerance = 50.0
-    /// Allowed increase, in per cent, of the wall clock (200: three times as long).
-    public static let wallClockTolerance = 200.0
+    /// Allowed decrease, in per cent, of a rate below its committed (fast-tenth) value.
+    public static let rateTolerance = 60.0
+    /// Allowed increase, in per cent, of the wall clock (300: four times as long).
+    public static let wallClockTolerance = 300.0
     /// Allowed deviation, in per cent, of the number of allocations.
     public static let allocationCountTolerance = 0.5
     /// Allowed deviation, in per cent, of the bytes allocated.

@@ -21,7 +21,7 @@ func engine(preset name: String) throws -> ExactEngine {
     return try ExactEngine(scenario: scenario)
 }
 
-/// Runs of the small-uniform preset per iteration (one run takes about half a millisecond).
+/// Runs of the small-uniform preset per iteration (one run takes a third of a millisecond).
 let smallRuns = 400
 
 let benchmarks: @Sendable () -> Void = {
