@@ -16,7 +16,7 @@ let packetsPerSecond = BenchmarkPolicy.rate("packets/s (CPU)")
 let eventsPerSecond = BenchmarkPolicy.rate("events/s (CPU)")
 
 /// Size of the Apache combined log the log benchmark classifies per iteration.
-let apacheLogBytes = 256 << 20
+let apacheLogBytes = 384 << 20
 /// Size of the log whose events the NDJSON benchmark writes.
 let ndjsonSourceLogBytes = 40 << 20
 /// Events written per iteration of the NDJSON benchmark (the log's events, cycled).
@@ -62,10 +62,10 @@ func scanCapture(_ bytes: [UInt8]) throws -> ScanFigures {
 }
 
 let benchmarks: @Sendable () -> Void = {
-    // 256 MiB of Benchmarks/sensor/make-apache-log.py's log (seed 1): ordinary traffic with
+    // 384 MiB of Benchmarks/sensor/make-apache-log.py's log (seed 1): ordinary traffic with
     // about 0.5 % Code Red I/II and Nimda lines.
     Benchmark(
-        "sensor-apache-log-256MiB",
+        "sensor-apache-log-384MiB",
         configuration: BenchmarkPolicy.configuration(rates: [linesPerSecond, bytesPerSecond])
     ) { (benchmark: Benchmark, log: [UInt8]) throws in
         let (figures, elapsed) = try timed { try scanLog(log) }
