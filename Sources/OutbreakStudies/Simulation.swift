@@ -45,10 +45,10 @@ public struct SimulationStudy: Sendable {
 
     /// Loads the request's scenario and checks that the request fits it.
     public init(_ request: SimulationRequest) throws(StudyError) {
+        try Self.check(request)
         self.request = request
         var scenario: Scenario
         do { scenario = try ScenarioCatalog.load(request.scenario) } catch { throw .scenario(error) }
-        try Self.check(request)
         if let hours = request.hours {
             scenario.duration = hours * 3600
             do { try scenario.validate() } catch { throw .request(RequestError(setting: "hours", reason: error.message)) }
