@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -15,10 +15,25 @@ let package = Package(
         .library(name: "Reports", targets: ["Reports"]),
         .library(name: "Sensor", targets: ["Sensor"]),
         .library(name: "Emitters", targets: ["Emitters"]),
+        .library(name: "WatchCenter", targets: ["WatchCenter"]),
+        .library(name: "WatchCenterServer", targets: ["WatchCenterServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // The Watch Center: storage (SQLite through GRDB, PostgreSQL through PostgresNIO), the
+        // HTTP server (Hummingbird 2, without its swift-configuration trait), metrics, hashing.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.30.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.10.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.9.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // What every part shares: UTC time, IPv4 addresses and prefixes, JSON/CSV/table
@@ -51,11 +66,41 @@ let package = Package(
         // The writers that turn an outbreak record into the files a sensor reads (captures,
         // web server logs): the one place the engine and the sensor meet.
         .target(name: "Emitters", dependencies: ["Outbreak", "Sensor", "WormWatchCore"]),
+        // The Watch Center's data: the ingest format (wormwatch.event/1 and
+        // wormwatch.observation/1 batches), the stored model, the storage protocol with its two
+        // implementations (SQLite through GRDB, PostgreSQL through PostgresNIO), sensors and
+        // their tokens, and the client that pushes batches with a disk spool.
+        .target(
+            name: "WatchCenter",
+            dependencies: [
+                "WormWatchCore", "Sensor",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The Watch Center's HTTP application (Hummingbird 2): ingest, read API, exports,
+        // health, Prometheus metrics, served in a ServiceGroup with graceful shutdown.
+        .target(
+            name: "WatchCenterServer",
+            dependencies: [
+                "WatchCenter", "WormWatchCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The thin command line.
         .executableTarget(
             name: "wormwatch",
             dependencies: [
-                "WormWatchCore", "Outbreak", "OutbreakScenarios", "OutbreakStudies", "EpidemicModels", "Reports", "Sensor", "Emitters",
+                "WormWatchCore", "Outbreak", "OutbreakScenarios", "OutbreakStudies", "EpidemicModels", "Reports", "Sensor", "Emitters", "WatchCenter", "WatchCenterServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -71,6 +116,18 @@ let package = Package(
         // Fixtures are read by path (#filePath), not bundled.
         .testTarget(name: "SensorTests", dependencies: ["Sensor", "WormWatchCore", "WormWatchTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EmittersTests", dependencies: ["Emitters", "Sensor", "Outbreak", "WormWatchCore", "WormWatchTestSupport"]),
+        .testTarget(
+            name: "WatchCenterTests",
+            dependencies: ["WatchCenter", "Sensor", "WormWatchCore", "WormWatchTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
+        .testTarget(
+            name: "WatchCenterServerTests",
+            dependencies: [
+                "WatchCenterServer", "WatchCenter", "Sensor", "WormWatchCore", "WormWatchTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "WormWatchCLITests", dependencies: ["wormwatch", "WormWatchTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

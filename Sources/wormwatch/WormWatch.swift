@@ -3,7 +3,7 @@ import Foundation
 import WormWatchCore
 
 @main
-struct WormWatch: ParsableCommand {
+struct WormWatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wormwatch",
         abstract: "Simulate, detect and follow Internet worm outbreaks such as Code Red (2001).",
@@ -17,16 +17,22 @@ struct WormWatch: ParsableCommand {
           wormwatch scenarios show codered-v2 > my.yaml start your own scenario
           wormwatch fit observed.csv --model logistic   fit a model to a time series
           wormwatch scan access.log capture.pcap        find worm probes in logs and captures
+          wormwatch serve                               run the Watch Center on 127.0.0.1:8080
+          wormwatch sensor add isc --monitors 44.0.0.0/8 > isc.token
         """,
-        subcommands: [Simulate.self, Scenarios.self, Fit.self, Validate.self, Sweep.self, Scan.self]
+        subcommands: [Simulate.self, Scenarios.self, Fit.self, Validate.self, Sweep.self, Scan.self, Serve.self, SensorCommand.self]
     )
 
     /// Parses and runs, reporting every error as `wormwatch: error: <where>: <what>` on
     /// stderr with its sysexits status (conventions.md); help goes to stdout.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch {
@@ -38,7 +44,7 @@ struct WormWatch: ParsableCommand {
             var text = message(for: error)
             if text.hasPrefix("Error: ") { text.removeFirst(7) }
             let location = optionName(in: text)
-            if let location, !text.hasPrefix(location + ":") { text = location + ": " + text }
+            if let location, !text.hasPrefix(location + ":"), !text.hasPrefix(location + " ") { text = location + ": " + text }
             Terminal.printError("wormwatch: error: " + text)
             Terminal.printError("hint: see 'wormwatch help' or add --help after the subcommand")
             // ArgumentParser says 1 or "validation failure" for a bad option: that is usage (64).

@@ -34,6 +34,16 @@ extension ParsableCommand {
         }
     }
 
+    /// The same for asynchronous work.
+    func reporting(_ body: () async throws -> Void) async throws {
+        do { try await body() } catch let error as any UserFacingError {
+            let location = CommandLineLocation.of(error)
+            Terminal.printError("wormwatch: error: \(location.isEmpty ? "" : location + ": ")\(error.reason)")
+            if let hint = error.hint { Terminal.printError("hint: \(hint)") }
+            throw ExitCode(error.exitStatus.rawValue)
+        }
+    }
+
     /// Runs a library's option checks inside `validate()`, as option errors.
     func checking(_ body: () throws -> Void) throws {
         do { try body() } catch let error as any UserFacingError { throw CommandLineLocation.validationError(error) }

@@ -1,0 +1,227 @@
+import Sensor
+
+/// A source of one family: the key of the sources table.
+struct SourceKey: Hashable, Comparable {
+    var family: String
+    var source: UInt32
+
+    static func < (a: SourceKey, b: SourceKey) -> Bool { (a.family, a.source) < (b.family, b.source) }
+}
+
+/// A source seen in one minute: the key of the per-minute source lists (distinct counts).
+struct MinuteSource: Hashable, Comparable {
+    var family: String
+    var minute: Int64
+    var source: UInt32
+
+    static func < (a: MinuteSource, b: MinuteSource) -> Bool { (a.family, a.minute, a.source) < (b.family, b.minute, b.source) }
+}
+
+/// A family's minute: the key of the interval aggregates (with a sensor id).
+struct FamilyMinute: Hashable, Comparable {
+    var family: String
+    var minute: Int64
+
+    static func < (a: FamilyMinute, b: FamilyMinute) -> Bool { (a.family, a.minute) < (b.family, b.minute) }
+}
+
+/// The minute (since 1970) an instant falls in.
+@inline(__always)
+func minuteOf(_ nanoseconds: Int64) -> Int64 {
+    nanoseconds >= 0 ? nanoseconds / 60_000_000_000 : (nanoseconds - 59_999_999_999) / 60_000_000_000
+}
+
+/// A batch reduced to what the aggregates need: per source its first and last sighting and
+/// event count, the (minute, source) pairs of the events, per minute the counts.
+struct BatchDigest {
+    struct Sighting {
+        var first: Int64
+        var last: Int64
+        var events: Int64
+    }
+
+    struct Counts {
+        var events: Int64 = 0
+        var probes: Int64 = 0
+        var reportedDistinct: Int64 = 0
+    }
+
+    var sightings: [SourceKey: Sighting] = [:]
+    var minuteSources: Set<MinuteSource> = []
+    var counts: [FamilyMinute: Counts] = [:]
+
+    init(_ batch: IngestBatch) {
+        for e in batch.events {
+            let minute = minuteOf(e.timeNanoseconds)
+            counts[FamilyMinute(family: e.family, minute: minute), default: Counts()].events += 1
+            guard e.source != 0 else { continue }
+            note(SourceKey(family: e.family, source: e.source), at: e.timeNanoseconds, events: 1)
+            minuteSources.insert(MinuteSource(family: e.family, minute: minute, source: e.source))
+        }
+        for c in batch.counts {
+            let key = FamilyMinute(family: c.family, minute: minuteOf(c.startNanoseconds))
+            counts[key, default: Counts()].probes += c.probes
+            counts[key, default: Counts()].reportedDistinct += c.distinctSources
+            for s in c.newSources {
+                note(SourceKey(family: c.family, source: s.source), at: s.firstSeenNanoseconds, events: 0)
+            }
+        }
+    }
+
+    private mutating func note(_ key: SourceKey, at time: Int64, events: Int64) {
+        if var s = sightings[key] {
+            s.first = min(s.first, time)
+            s.last = max(s.last, time)
+            s.events += events
+            sightings[key] = s
+        } else {
+            sightings[key] = Sighting(first: time, last: time, events: events)
+        }
+    }
+}
+
+/// What the store holds already of the keys a batch touches, read inside the batch's
+/// transaction.
+struct BatchState {
+    /// First-seen times in the sources table (all sensors).
+    var globalFirstSeen: [SourceKey: Int64] = [:]
+    /// First-seen times in this sensor's sources.
+    var sensorFirstSeen: [SourceKey: Int64] = [:]
+    /// (minute, source) pairs this sensor's lists hold.
+    var sensorMinutes: Set<MinuteSource> = []
+    /// (minute, source) pairs the all-sensors lists hold.
+    var globalMinutes: Set<MinuteSource> = []
+}
+
+/// The writes that apply a batch, computed from its digest and the state it meets — the same
+/// for both stores, so they agree.
+struct BatchPlan {
+    struct SourceUpsert {
+        var key: SourceKey
+        var first: Int64
+        var last: Int64
+        var events: Int64
+        /// 1 when this sensor sees the source for the first time.
+        var addSensors: Int64
+    }
+
+    struct MinuteInsert {
+        var key: MinuteSource
+        var sensor: Int64
+    }
+
+    struct IntervalKey: Hashable, Comparable {
+        var family: String
+        var sensor: Int64
+        var minute: Int64
+
+        static func < (a: IntervalKey, b: IntervalKey) -> Bool { (a.family, a.sensor, a.minute) < (b.family, b.sensor, b.minute) }
+    }
+
+    struct IntervalDelta {
+        var events: Int64 = 0
+        var probes: Int64 = 0
+        var distinct: Int64 = 0
+        var newSources: Int64 = 0
+
+        var isZero: Bool { events == 0 && probes == 0 && distinct == 0 && newSources == 0 }
+    }
+
+    /// The id under which intervals of all sensors together are kept.
+    static let allSensors: Int64 = 0
+
+    var sources: [SourceUpsert] = []
+    var minuteInserts: [MinuteInsert] = []
+    var intervals: [(key: IntervalKey, delta: IntervalDelta)] = []
+    var newSources = 0
+
+    init(digest: BatchDigest, state: BatchState, sensor: Int64) {
+        var deltas: [IntervalKey: IntervalDelta] = [:]
+        func add(_ family: String, _ sensor: Int64, _ minute: Int64, _ change: (inout IntervalDelta) -> Void) {
+            change(&deltas[IntervalKey(family: family, sensor: sensor, minute: minute), default: IntervalDelta()])
+        }
+        func firstSeen(_ key: SourceKey, old: Int64?, new: Int64, sensor: Int64) {
+            if let old {
+                guard new < old else { return }
+                add(key.family, sensor, minuteOf(old)) { $0.newSources -= 1 }
+            }
+            add(key.family, sensor, minuteOf(new)) { $0.newSources += 1 }
+        }
+        for key in digest.sightings.keys.sorted() {
+            guard let s = digest.sightings[key] else { continue }
+            let globalOld = state.globalFirstSeen[key]
+            if globalOld == nil { newSources += 1 }
+            firstSeen(key, old: globalOld, new: s.first, sensor: Self.allSensors)
+            let sensorOld = state.sensorFirstSeen[key]
+            firstSeen(key, old: sensorOld, new: s.first, sensor: sensor)
+            sources.append(SourceUpsert(key: key, first: s.first, last: s.last, events: s.events, addSensors: sensorOld == nil ? 1 : 0))
+        }
+        for m in digest.minuteSources.sorted() {
+            if !state.sensorMinutes.contains(m) {
+                minuteInserts.append(MinuteInsert(key: m, sensor: sensor))
+                add(m.family, sensor, m.minute) { $0.distinct += 1 }
+            }
+            if !state.globalMinutes.contains(m) {
+                minuteInserts.append(MinuteInsert(key: m, sensor: Self.allSensors))
+                add(m.family, Self.allSensors, m.minute) { $0.distinct += 1 }
+            }
+        }
+        for (fm, c) in digest.counts {
+            for id in [sensor, Self.allSensors] {
+                add(fm.family, id, fm.minute) {
+                    $0.events += c.events
+                    $0.probes += c.probes
+                    $0.distinct += c.reportedDistinct
+                }
+            }
+        }
+        intervals = deltas.filter { !$0.value.isZero }.map { (key: $0.key, delta: $0.value) }.sorted { $0.key < $1.key }
+    }
+}
+
+/// Series assembly shared by the stores: per-minute rows into steps.
+struct MinuteRow {
+    var minute: Int64
+    var events: Int64
+    var probes: Int64
+    var distinct: Int64
+    var newSources: Int64
+}
+
+enum SeriesAssembly {
+    /// Steps from `query.from` (rounded down to the step) to `query.to`, every step present.
+    static func points(_ rows: [MinuteRow], base: Int64, query: SeriesQuery) -> [SeriesPoint] {
+        let stepMinutes = max(1, query.stepSeconds / 60)
+        let firstMinute = minuteOf(query.fromNanoseconds)
+        let startMinute = firstMinute - ((firstMinute % stepMinutes) + stepMinutes) % stepMinutes
+        let endMinute = minuteOf(query.toNanoseconds - 1)
+        guard endMinute >= startMinute else { return [] }
+        let count = Int((endMinute - startMinute) / stepMinutes + 1)
+        var points = (0..<count).map { i in
+            SeriesPoint(
+                startNanoseconds: (startMinute + Int64(i) * stepMinutes) * 60_000_000_000, events: 0, probes: 0, peakMinuteSources: 0,
+                newSources: 0, cumulativeSources: 0)
+        }
+        for r in rows {
+            let i = Int((r.minute - startMinute) / stepMinutes)
+            guard i >= 0 && i < count else { continue }
+            points[i].events += r.events
+            points[i].probes += r.probes
+            points[i].peakMinuteSources = max(points[i].peakMinuteSources, r.distinct)
+            points[i].newSources += r.newSources
+        }
+        var total = base
+        for i in points.indices {
+            total += points[i].newSources
+            points[i].cumulativeSources = total
+        }
+        return points
+    }
+
+    /// The first minute counted: `from` rounded down to the step.
+    static func startMinute(_ query: SeriesQuery) -> Int64 {
+        let stepMinutes = max(1, query.stepSeconds / 60)
+        let firstMinute = minuteOf(query.fromNanoseconds)
+        return firstMinute - ((firstMinute % stepMinutes) + stepMinutes) % stepMinutes
+    }
+}

@@ -1,0 +1,495 @@
+import Foundation
+import GRDB
+import Sensor
+import WormWatchCore
+
+/// The embedded store: one SQLite database in a data folder (`watch-center.sqlite`), in WAL
+/// mode with `synchronous=FULL`, so an acknowledged batch survives a crash of the server and
+/// of the machine. Nothing to install or start. One writer at a time; readers never wait.
+public final class SQLiteStore: ObservationStore {
+    /// The database file's name inside the data folder.
+    public static let fileName = "watch-center.sqlite"
+
+    let pool: DatabasePool
+    /// The data folder.
+    public let folder: String
+
+    public var description: String { folder }
+
+    /// Opens (creating if needed) the store in `folder`, and brings its schema up to date.
+    public init(folder: String) throws(StoreError) {
+        self.folder = folder
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw .unavailable(store: folder, reason: "cannot create the folder (\(Self.reason(error)))")
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(30)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: folder + "/" + Self.fileName, configuration: config)
+        } catch {
+            throw .unavailable(store: folder, reason: Self.reason(error))
+        }
+        let migrator = Self.migrator
+        do {
+            let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
+            if superseded {
+                let applied = (try? pool.read { db in try migrator.appliedIdentifiers(db) }) ?? []
+                throw StoreError.schemaTooNew(store: folder, found: applied.count, known: StoreSchema.version)
+            }
+            try migrator.migrate(pool)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .unavailable(store: folder, reason: "cannot bring the schema up to date (\(Self.reason(error)))")
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let e = error as? DatabaseError { return e.message ?? "\(e.resultCode)" }
+        return "\(error)"
+    }
+
+    /// The schema's versions, applied in order at start (GRDB records them in `grdb_migrations`).
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: SQLiteSchema.v1)
+        }
+        return m
+    }
+
+    func reading<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .failed(store: folder, reason: Self.reason(error))
+        }
+    }
+
+    func writing<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .failed(store: folder, reason: Self.reason(error))
+        }
+    }
+
+    // MARK: Sensors
+
+    static let sensorColumns = "id, name, monitors, created_ns, revoked_ns, last_batch_ns, batches, events, observations"
+
+    static func sensor(_ row: Row) -> SensorRecord {
+        let monitors = (row["monitors"] as String? ?? "").split(separator: ",").compactMap { IPv4Prefix($0) }
+        return SensorRecord(
+            id: row["id"], name: row["name"], monitors: monitors, createdNanoseconds: row["created_ns"],
+            revokedNanoseconds: row["revoked_ns"], lastBatchNanoseconds: row["last_batch_ns"], batches: row["batches"],
+            events: row["events"], observations: row["observations"])
+    }
+
+    public func addSensor(name: String, monitors: [IPv4Prefix], tokenHash: String, now: Int64) async throws(StoreError) -> SensorRecord {
+        guard SensorName.isValid(name) else { throw .invalidSensorName(name: name) }
+        guard !monitors.isEmpty else { throw .noMonitors }
+        let text = monitors.map(\.description).joined(separator: ",")
+        return try await writing { db in
+            if try Int64.fetchOne(db, sql: "SELECT id FROM sensors WHERE name = ?", arguments: [name]) != nil {
+                throw StoreError.sensorExists(name: name)
+            }
+            try db.execute(
+                sql: "INSERT INTO sensors (name, token_hash, monitors, created_ns) VALUES (?, ?, ?, ?)",
+                arguments: [name, tokenHash, text, now])
+            return SensorRecord(id: db.lastInsertedRowID, name: name, monitors: monitors, createdNanoseconds: now)
+        }
+    }
+
+    public func sensors() async throws(StoreError) -> [SensorRecord] {
+        try await reading { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.sensorColumns) FROM sensors ORDER BY name").map(Self.sensor)
+        }
+    }
+
+    public func revokeSensor(name: String, now: Int64) async throws(StoreError) -> SensorRecord {
+        try await writing { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.sensorColumns) FROM sensors WHERE name = ?", arguments: [name]) else {
+                let names = try String.fetchAll(db, sql: "SELECT name FROM sensors")
+                throw StoreError.unknownSensor(name: name, suggestion: YAMLWalker<StoreError>.suggestion(for: name, among: names))
+            }
+            var sensor = Self.sensor(row)
+            if sensor.revokedNanoseconds == nil {
+                try db.execute(sql: "UPDATE sensors SET revoked_ns = ? WHERE id = ?", arguments: [now, sensor.id])
+                sensor.revokedNanoseconds = now
+            }
+            return sensor
+        }
+    }
+
+    public func sensor(tokenHash: String) async throws(StoreError) -> SensorRecord? {
+        try await reading { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.sensorColumns) FROM sensors WHERE token_hash = ?", arguments: [tokenHash]).map(Self.sensor)
+        }
+    }
+
+    // MARK: Ingest
+
+    public func ingest(_ batch: IngestBatch, sensor: SensorRecord, key: String, bodyDigest: String, now: Int64) async throws(StoreError) -> IngestReceipt {
+        let id = sensor.id
+        return try await writing { db in
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT body_sha256, received_ns, events, observations, new_sources FROM batches WHERE sensor_id = ? AND idempotency_key = ?",
+                arguments: [id, key])
+            {
+                guard (row["body_sha256"] as String) == bodyDigest else { throw StoreError.keyReused(key: key) }
+                return IngestReceipt(
+                    key: key, events: row["events"], observations: row["observations"], newSources: row["new_sources"],
+                    receivedNanoseconds: row["received_ns"], replayed: true)
+            }
+            let digest = BatchDigest(batch)
+            let state = try Self.state(db, digest: digest, sensor: id)
+            let plan = BatchPlan(digest: digest, state: state, sensor: id)
+            try Self.apply(db, plan: plan, batch: batch, sensor: id)
+            let receipt = IngestReceipt(
+                key: key, events: batch.events.count, observations: batch.counts.count, newSources: plan.newSources,
+                receivedNanoseconds: now, replayed: false)
+            try db.execute(
+                sql: """
+                    INSERT INTO batches (sensor_id, idempotency_key, body_sha256, received_ns, events, observations, new_sources)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [id, key, bodyDigest, now, receipt.events, receipt.observations, receipt.newSources])
+            try db.execute(
+                sql: "UPDATE sensors SET last_batch_ns = ?, batches = batches + 1, events = events + ?, observations = observations + ? WHERE id = ?",
+                arguments: [now, receipt.events, receipt.observations, id])
+            return receipt
+        }
+    }
+
+    static func state(_ db: Database, digest: BatchDigest, sensor: Int64) throws -> BatchState {
+        var state = BatchState()
+        let global = try db.cachedStatement(sql: "SELECT first_seen_ns FROM sources WHERE family = ? AND source = ?")
+        let own = try db.cachedStatement(sql: "SELECT first_seen_ns FROM source_sensors WHERE family = ? AND source = ? AND sensor_id = ?")
+        for key in digest.sightings.keys {
+            let source = Int64(key.source)
+            if let first = try Int64.fetchOne(global, arguments: [key.family, source]) { state.globalFirstSeen[key] = first }
+            if let first = try Int64.fetchOne(own, arguments: [key.family, source, sensor]) { state.sensorFirstSeen[key] = first }
+        }
+        let minute = try db.cachedStatement(sql: "SELECT 1 FROM minute_sources WHERE family = ? AND sensor_id = ? AND minute = ? AND source = ?")
+        for m in digest.minuteSources {
+            let source = Int64(m.source)
+            if try Int64.fetchOne(minute, arguments: [m.family, sensor, m.minute, source]) != nil { state.sensorMinutes.insert(m) }
+            if try Int64.fetchOne(minute, arguments: [m.family, BatchPlan.allSensors, m.minute, source]) != nil { state.globalMinutes.insert(m) }
+        }
+        return state
+    }
+
+    static func apply(_ db: Database, plan: BatchPlan, batch: IngestBatch, sensor: Int64) throws {
+        let source = try db.cachedStatement(
+            sql: """
+                INSERT INTO sources (family, source, first_seen_ns, last_seen_ns, events, sensors) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (family, source) DO UPDATE SET
+                  first_seen_ns = min(first_seen_ns, excluded.first_seen_ns), last_seen_ns = max(last_seen_ns, excluded.last_seen_ns),
+                  events = events + excluded.events, sensors = sensors + excluded.sensors
+                """)
+        let own = try db.cachedStatement(
+            sql: """
+                INSERT INTO source_sensors (family, source, sensor_id, first_seen_ns, last_seen_ns, events) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (family, source, sensor_id) DO UPDATE SET
+                  first_seen_ns = min(first_seen_ns, excluded.first_seen_ns), last_seen_ns = max(last_seen_ns, excluded.last_seen_ns),
+                  events = events + excluded.events
+                """)
+        for s in plan.sources {
+            let address = Int64(s.key.source)
+            try source.execute(arguments: [s.key.family, address, s.first, s.last, s.events, s.addSensors])
+            try own.execute(arguments: [s.key.family, address, sensor, s.first, s.last, s.events])
+        }
+        let minute = try db.cachedStatement(sql: "INSERT INTO minute_sources (family, sensor_id, minute, source) VALUES (?, ?, ?, ?)")
+        for m in plan.minuteInserts {
+            try minute.execute(arguments: [m.key.family, m.sensor, m.key.minute, Int64(m.key.source)])
+        }
+        let interval = try db.cachedStatement(
+            sql: """
+                INSERT INTO intervals (family, sensor_id, minute, events, probes, distinct_sources, new_sources) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (family, sensor_id, minute) DO UPDATE SET
+                  events = events + excluded.events, probes = probes + excluded.probes,
+                  distinct_sources = distinct_sources + excluded.distinct_sources, new_sources = new_sources + excluded.new_sources
+                """)
+        for (key, d) in plan.intervals {
+            try interval.execute(arguments: [key.family, key.sensor, key.minute, d.events, d.probes, d.distinct, d.newSources])
+        }
+        let event = try db.cachedStatement(
+            sql: """
+                INSERT INTO events (sensor_id, time_ns, source, destination, port, protocol, family, rule, severity, evidence, input, record_kind, record)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        for e in batch.events {
+            try event.execute(arguments: [
+                sensor, e.timeNanoseconds, Int64(e.source), Int64(e.destination), Int64(e.destinationPort), e.transport.rawValue,
+                e.family, e.ruleID, e.severity.rawValue, e.evidence, e.input, e.recordKind == .line ? "line" : "packet", Int64(e.record),
+            ])
+        }
+    }
+
+    // MARK: Reading
+
+    public func families() async throws(StoreError) -> [FamilySummary] {
+        try await reading { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT family, SUM(new_sources) AS sources, SUM(events) AS events, SUM(probes) AS probes,
+                           MIN(minute) AS first, MAX(minute) AS last
+                    FROM intervals WHERE sensor_id = 0 GROUP BY family ORDER BY family
+                    """
+            ).map { row in
+                FamilySummary(
+                    family: row["family"], sources: row["sources"], events: row["events"], probes: row["probes"],
+                    firstNanoseconds: (row["first"] as Int64) * 60_000_000_000, lastNanoseconds: (row["last"] as Int64) * 60_000_000_000)
+            }
+        }
+    }
+
+    public func series(_ query: SeriesQuery) async throws(StoreError) -> [SeriesPoint] {
+        let start = SeriesAssembly.startMinute(query)
+        let end = minuteOf(query.toNanoseconds - 1)
+        return try await reading { db in
+            var sensorID = BatchPlan.allSensors
+            if let name = query.sensor {
+                guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM sensors WHERE name = ?", arguments: [name]) else {
+                    let names = try String.fetchAll(db, sql: "SELECT name FROM sensors")
+                    throw StoreError.unknownSensor(name: name, suggestion: YAMLWalker<StoreError>.suggestion(for: name, among: names))
+                }
+                sensorID = id
+            }
+            let familyClause = query.family == nil ? "" : " AND family = ?"
+            var arguments: StatementArguments = [sensorID, start, end]
+            if let f = query.family { arguments += [f] }
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT minute, SUM(events) AS events, SUM(probes) AS probes, SUM(distinct_sources) AS distinct_sources,
+                           SUM(new_sources) AS new_sources
+                    FROM intervals WHERE sensor_id = ? AND minute BETWEEN ? AND ?\(familyClause) GROUP BY minute ORDER BY minute
+                    """, arguments: arguments
+            ).map { row in
+                MinuteRow(minute: row["minute"], events: row["events"], probes: row["probes"], distinct: row["distinct_sources"], newSources: row["new_sources"])
+            }
+            var baseArguments: StatementArguments = [sensorID, start]
+            if let f = query.family { baseArguments += [f] }
+            let base = try Int64.fetchOne(
+                db, sql: "SELECT COALESCE(SUM(new_sources), 0) FROM intervals WHERE sensor_id = ? AND minute < ?\(familyClause)",
+                arguments: baseArguments) ?? 0
+            return SeriesAssembly.points(rows, base: base, query: query)
+        }
+    }
+
+    public func sources(_ query: SourcesQuery) async throws(StoreError) -> SourcesPage {
+        try await reading { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let f = query.family {
+                conditions.append("family = ?")
+                arguments += [f]
+            }
+            if let since = query.sinceNanoseconds {
+                conditions.append("first_seen_ns >= ?")
+                arguments += [since]
+            }
+            if let c = query.after {
+                if query.family != nil {
+                    conditions.append("(first_seen_ns, source) > (?, ?)")
+                    arguments += [c.firstSeenNanoseconds, Int64(c.source)]
+                } else {
+                    conditions.append("(first_seen_ns, family, source) > (?, ?, ?)")
+                    arguments += [c.firstSeenNanoseconds, c.family, Int64(c.source)]
+                }
+            }
+            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            arguments += [query.limit + 1]
+            let order = query.family != nil ? "first_seen_ns, source" : "first_seen_ns, family, source"
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT family, source, first_seen_ns, last_seen_ns, events FROM sources \(whereClause) ORDER BY \(order) LIMIT ?",
+                arguments: arguments)
+            let names = try Self.sensorNames(db)
+            let who = try db.cachedStatement(sql: "SELECT sensor_id FROM source_sensors WHERE family = ? AND source = ?")
+            var records: [SourceRecord] = []
+            for row in rows.prefix(query.limit) {
+                let family: String = row["family"]
+                let address: Int64 = row["source"]
+                let ids = try Int64.fetchAll(who, arguments: [family, address])
+                records.append(
+                    SourceRecord(
+                        family: family, source: UInt32(truncatingIfNeeded: address), firstSeenNanoseconds: row["first_seen_ns"],
+                        lastSeenNanoseconds: row["last_seen_ns"], events: row["events"], sensors: ids.compactMap { names[$0] }.sorted()))
+            }
+            return SourcesPage(sources: records, next: rows.count > query.limit ? records.last?.cursor : nil)
+        }
+    }
+
+    static func sensorNames(_ db: Database) throws -> [Int64: String] {
+        var names: [Int64: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, name FROM sensors") { names[row["id"]] = row["name"] }
+        return names
+    }
+
+    public func events(_ query: EventsQuery) async throws(StoreError) -> [StoredEvent] {
+        try await reading { db in
+            let names = try Self.sensorNames(db)
+            var conditions = ["time_ns >= ?", "time_ns < ?"]
+            var arguments: StatementArguments = [query.fromNanoseconds, query.toNanoseconds]
+            if let f = query.family {
+                conditions.append("family = ?")
+                arguments += [f]
+            }
+            if let s = query.sensor {
+                guard let id = names.first(where: { $0.value == s })?.key else {
+                    throw StoreError.unknownSensor(name: s, suggestion: YAMLWalker<StoreError>.suggestion(for: s, among: Array(names.values)))
+                }
+                conditions.append("sensor_id = ?")
+                arguments += [id]
+            }
+            if let after = query.after {
+                conditions.append("(time_ns, id) > (?, ?)")
+                arguments += [after.time, after.id]
+            }
+            arguments += [query.limit]
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, sensor_id, time_ns, source, destination, port, protocol, family, rule, severity, evidence, input, record_kind, record
+                    FROM events WHERE \(conditions.joined(separator: " AND ")) ORDER BY time_ns, id LIMIT ?
+                    """, arguments: arguments
+            ).map { row in
+                StoredEvent(
+                    id: row["id"], sensor: names[row["sensor_id"]] ?? "?",
+                    event: SensorEvent(
+                        timeNanoseconds: row["time_ns"], source: UInt32(truncatingIfNeeded: row["source"] as Int64),
+                        destination: UInt32(truncatingIfNeeded: row["destination"] as Int64),
+                        destinationPort: UInt16(truncatingIfNeeded: row["port"] as Int64),
+                        transport: TransportProtocol(rawValue: row["protocol"]) ?? .tcp, family: row["family"], ruleID: row["rule"],
+                        severity: Rule.Severity(rawValue: row["severity"]) ?? .medium, evidence: row["evidence"], input: row["input"],
+                        recordKind: (row["record_kind"] as String) == "packet" ? .packet : .line, record: Int(row["record"] as Int64)))
+            }
+        }
+    }
+
+    // MARK: Upkeep
+
+    public func pruneRawEvents(keepingDays days: Int) async throws(StoreError) -> Int {
+        try await writing { db in
+            guard let newest = try Int64.fetchOne(db, sql: "SELECT MAX(time_ns) FROM events") else { return 0 }
+            let horizon = newest - Int64(days) * 86_400 * 1_000_000_000
+            try db.execute(sql: "DELETE FROM events WHERE time_ns < ?", arguments: [horizon])
+            let deleted = db.changesCount
+            try db.execute(sql: "DELETE FROM minute_sources WHERE minute < ?", arguments: [minuteOf(horizon)])
+            return deleted
+        }
+    }
+
+    public func storageBytes() async throws(StoreError) -> Int64 {
+        let folder = self.folder
+        var total: Int64 = 0
+        for suffix in ["", "-wal", "-shm"] {
+            let path = folder + "/" + Self.fileName + suffix
+            if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber { total += size.int64Value }
+        }
+        return total
+    }
+
+    public func ping() async throws(StoreError) {
+        _ = try await reading { db in try Int64.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    public func close() async {
+        try? pool.close()
+    }
+}
+
+/// The SQLite schema, by version.
+enum SQLiteSchema {
+    static let v1 = """
+        CREATE TABLE sensors (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL UNIQUE,
+          token_hash TEXT NOT NULL UNIQUE,
+          monitors TEXT NOT NULL,
+          created_ns INTEGER NOT NULL,
+          revoked_ns INTEGER,
+          last_batch_ns INTEGER,
+          batches INTEGER NOT NULL DEFAULT 0,
+          events INTEGER NOT NULL DEFAULT 0,
+          observations INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE batches (
+          sensor_id INTEGER NOT NULL,
+          idempotency_key TEXT NOT NULL,
+          body_sha256 TEXT NOT NULL,
+          received_ns INTEGER NOT NULL,
+          events INTEGER NOT NULL,
+          observations INTEGER NOT NULL,
+          new_sources INTEGER NOT NULL,
+          PRIMARY KEY (sensor_id, idempotency_key)
+        ) WITHOUT ROWID;
+        CREATE TABLE events (
+          id INTEGER PRIMARY KEY,
+          sensor_id INTEGER NOT NULL,
+          time_ns INTEGER NOT NULL,
+          source INTEGER NOT NULL,
+          destination INTEGER NOT NULL,
+          port INTEGER NOT NULL,
+          protocol TEXT NOT NULL,
+          family TEXT NOT NULL,
+          rule TEXT NOT NULL,
+          severity TEXT NOT NULL,
+          evidence TEXT NOT NULL,
+          input TEXT NOT NULL,
+          record_kind TEXT NOT NULL,
+          record INTEGER NOT NULL
+        );
+        CREATE INDEX events_by_time ON events (time_ns, id);
+        CREATE TABLE sources (
+          family TEXT NOT NULL,
+          source INTEGER NOT NULL,
+          first_seen_ns INTEGER NOT NULL,
+          last_seen_ns INTEGER NOT NULL,
+          events INTEGER NOT NULL,
+          sensors INTEGER NOT NULL,
+          PRIMARY KEY (family, source)
+        ) WITHOUT ROWID;
+        CREATE INDEX sources_by_family_first_seen ON sources (family, first_seen_ns, source);
+        CREATE INDEX sources_by_first_seen ON sources (first_seen_ns, family, source);
+        CREATE TABLE source_sensors (
+          family TEXT NOT NULL,
+          source INTEGER NOT NULL,
+          sensor_id INTEGER NOT NULL,
+          first_seen_ns INTEGER NOT NULL,
+          last_seen_ns INTEGER NOT NULL,
+          events INTEGER NOT NULL,
+          PRIMARY KEY (family, source, sensor_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE minute_sources (
+          family TEXT NOT NULL,
+          sensor_id INTEGER NOT NULL,
+          minute INTEGER NOT NULL,
+          source INTEGER NOT NULL,
+          PRIMARY KEY (family, sensor_id, minute, source)
+        ) WITHOUT ROWID;
+        CREATE TABLE intervals (
+          family TEXT NOT NULL,
+          sensor_id INTEGER NOT NULL,
+          minute INTEGER NOT NULL,
+          events INTEGER NOT NULL,
+          probes INTEGER NOT NULL,
+          distinct_sources INTEGER NOT NULL,
+          new_sources INTEGER NOT NULL,
+          PRIMARY KEY (family, sensor_id, minute)
+        ) WITHOUT ROWID;
+        """
+}

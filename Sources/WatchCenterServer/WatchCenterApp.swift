@@ -1,0 +1,122 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import WatchCenter
+import WormWatchCore
+
+/// The Watch Center's HTTP application: routes, middleware and background services over one
+/// store. Generic over the store and the request context, so tests build the same router with
+/// Hummingbird's test context and the server runs it with its own.
+public struct WatchCenterApp<Store: ObservationStore>: Sendable {
+    /// The store.
+    public let store: Store
+    /// How it runs.
+    public let configuration: CenterConfiguration
+    /// Its metrics.
+    public let metrics: CenterMetrics
+    /// The server's clock, nanoseconds since 1970 (tests move it).
+    public let now: @Sendable () -> Int64
+    let limiter: RateLimiter
+
+    /// An application over `store`.
+    public init(store: Store, configuration: CenterConfiguration, now: @escaping @Sendable () -> Int64 = WallClock.nanoseconds) {
+        self.store = store
+        self.configuration = configuration
+        self.metrics = CenterMetrics()
+        self.now = now
+        self.limiter = RateLimiter(rate: configuration.batchesPerSecond, burst: configuration.burst)
+    }
+
+    /// The router: every route of the API.
+    public func router<Context: RequestContext>(context: Context.Type = BasicRequestContext.self) -> Router<Context> {
+        let router = Router(context: Context.self)
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        let ingest = IngestRoute(
+            store: store, parser: IngestParser(limits: configuration.limits), limiter: limiter, metrics: metrics,
+            bodyTimeout: .seconds(configuration.bodyTimeoutSeconds), now: now)
+        let read = ReadRoutes(store: store, silentAfterSeconds: configuration.silentAfterSeconds, now: now)
+        router.post("/api/v1/observations") { request, context in try await ingest.handle(request, context: context) }
+        router.get("/api/v1/families") { request, context in try await read.families(request, context: context) }
+        router.get("/api/v1/series") { request, context in try await read.series(request, context: context) }
+        router.get("/api/v1/sources") { request, context in try await read.sources(request, context: context) }
+        router.get("/api/v1/sensors") { request, context in try await read.sensors(request, context: context) }
+        router.get("/api/v1/export/events.ndjson") { request, context in try await read.export(request, context: context, format: .ndjson) }
+        router.get("/api/v1/export/events.csv") { request, context in try await read.export(request, context: context, format: .csv) }
+        router.get("/healthz") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain"], body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
+        let store = self.store
+        router.get("/readyz") { _, _ in
+            do throws(StoreError) {
+                try await store.ping()
+                return Response(status: .ok, headers: [.contentType: "text/plain"], body: ResponseBody(byteBuffer: ByteBuffer(string: "ready\n")))
+            } catch {
+                throw APIError(error)
+            }
+        }
+        let metrics = self.metrics
+        router.get("/metrics") { _, _ in
+            if let bytes = try? await store.storageBytes() { metrics.storageBytes(bytes) }
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
+        router.get("/openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.text)))
+        }
+        return router
+    }
+
+    /// The Hummingbird application, with the retention pass as a service.
+    public func application(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(
+            router: router(context: BasicRequestContext.self),
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wormwatch"),
+            services: [RetentionService(store: store, days: configuration.retainDays, every: .seconds(configuration.pruneIntervalSeconds), logger: logger)],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    /// Runs the server until SIGINT or SIGTERM, then stops accepting, finishes the requests in
+    /// flight, and returns (the caller closes the store).
+    public func run(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let app = application(logger: logger, onServerRunning: onServerRunning)
+        let group = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+/// Deletes raw events older than the retention, at start and then periodically.
+struct RetentionService<Store: ObservationStore>: Service {
+    let store: Store
+    let days: Int
+    let every: Duration
+    let logger: Logger
+
+    func run() async throws {
+        repeat {
+            do {
+                let deleted = try await store.pruneRawEvents(keepingDays: days)
+                if deleted > 0 { logger.info("retention: deleted \(deleted) raw events older than \(days) days before the newest") }
+            } catch {
+                logger.warning("retention: \(error.description)")
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: every) }
+            } catch {
+                return
+            }
+        } while !Task.isShuttingDownGracefully && !Task.isCancelled
+    }
+}
+
+/// The wall clock in nanoseconds since 1970.
+public enum WallClock {
+    /// Now.
+    @Sendable public static func nanoseconds() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1e9).rounded())
+    }
+}
