@@ -118,7 +118,10 @@ let package = Package(
         .testTarget(name: "EmittersTests", dependencies: ["Emitters", "Sensor", "Outbreak", "WormWatchCore", "WormWatchTestSupport"]),
         .testTarget(
             name: "WatchCenterTests",
-            dependencies: ["WatchCenter", "Sensor", "WormWatchCore", "WormWatchTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: [
+                "WatchCenter", "Sensor", "WormWatchCore", "WormWatchTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "WatchCenterServerTests",

@@ -66,10 +66,39 @@ public struct IngestParser: Sendable {
         } catch let problem as SensorEvent.DecodingProblem {
             throw IngestError(code: .invalidValue, line: number, field: problem.key, message: problem.message)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let problem = Self.numberProblem(data, line: number) {
+                throw problem
+            }
             throw Self.describe(error, line: number)
         } catch {
             throw IngestError(code: .malformedJSON, line: number, message: "not a JSON object")
         }
+    }
+
+    /// The integer fields and their ranges. Foundation's decoder reports a number out of range
+    /// as invalid JSON, without the field: a second look finds it.
+    static let integerFields: [(String, ClosedRange<Double>)] = [
+        ("destination_port", 0...65_535), ("line", 0...9.007e15), ("packet", 0...9.007e15), ("seconds", 1...86_400),
+        ("probes", 0...9.007e15), ("distinct_sources", 0...9.007e15),
+    ]
+
+    static func numberProblem(_ data: Data, line: Int) -> IngestError? {
+        guard let object = try? JSONSerialization.jsonObject(with: data) else {
+            return IngestError(code: .malformedJSON, line: line, message: "not valid JSON")
+        }
+        guard let fields = object as? [String: Any] else {
+            return IngestError(code: .malformedJSON, line: line, message: "not a JSON object")
+        }
+        for (key, range) in integerFields {
+            guard let value = fields[key] as? NSNumber, !(value is Bool) else { continue }
+            let d = value.doubleValue
+            if !range.contains(d) || d.rounded() != d {
+                return IngestError(
+                    code: .wrongType, line: line, field: key,
+                    message: "\(value) is not a whole number from \(Int(range.lowerBound)) to \(Int(range.upperBound))")
+            }
+        }
+        return nil
     }
 
     static func path(_ codingPath: [any CodingKey]) -> String? {
@@ -91,13 +120,15 @@ public struct IngestParser: Sendable {
         case .keyNotFound(let key, let context):
             let field = path(context.codingPath + [key]) ?? key.stringValue
             return IngestError(code: .missingField, line: line, field: field, message: "missing")
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+            return IngestError(code: .malformedJSON, line: line, message: "not a JSON object")
         case .typeMismatch(let type, let context):
             return IngestError(code: .wrongType, line: line, field: path(context.codingPath), message: "expected \(jsonTypeName(type))")
         case .valueNotFound(let type, let context):
             return IngestError(code: .wrongType, line: line, field: path(context.codingPath), message: "expected \(jsonTypeName(type)), found null")
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
-                return IngestError(code: .malformedJSON, line: line, message: "not a JSON object")
+                return IngestError(code: .malformedJSON, line: line, message: "not valid JSON")
             }
             return IngestError(code: .wrongType, line: line, field: path(context.codingPath), message: "a number out of range or of the wrong kind")
         @unknown default:

@@ -67,6 +67,10 @@ public final class PostgresStore: ObservationStore {
 
     func fail(_ error: any Error) -> StoreError {
         if let e = error as? StoreError { return e }
+        if let t = error as? PostgresTransactionError {
+            if let inner = t.closureError { return fail(inner) }
+            if let inner = t.beginError ?? t.commitError ?? t.rollbackError { return fail(inner) }
+        }
         if let e = error as? PSQLError {
             switch e.code {
             case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed:
@@ -171,7 +175,7 @@ public final class PostgresStore: ObservationStore {
         try await transaction { c in
             var binds = PostgresBindings()
             binds.append(name)
-            guard var sensor = try await Self.sensors(c, logger: self.logger, where: "WHERE name = $1 FOR UPDATE", binds).first else {
+            guard var sensor = try await Self.sensors(c, logger: self.logger, where: "WHERE name = $1", binds).first else {
                 throw try await self.unknown(name, c)
             }
             if sensor.revokedNanoseconds == nil {

@@ -1,0 +1,113 @@
+import Foundation
+import Sensor
+import Testing
+import WatchCenter
+import WormWatchCore
+
+/// The ingest format: what is accepted, and the exact error — line, field, words — for what is not.
+@Suite struct IngestParserTests {
+    let parser = IngestParser()
+    static let event = #"{"format":"wormwatch.event/1","time":"2001-07-19T10:00:00Z","source":"192.0.2.7","destination":null,"destination_port":80,"protocol":"tcp","family":"code-red-i","rule":"code-red-i","severity":"high","evidence":"/default.ida?NNNN","input":"access.log","line":17}"#
+    static let count = #"{"format":"wormwatch.observation/1","family":"code-red-v2","start":"2001-07-19T12:00:00Z","seconds":60,"probes":5210,"distinct_sources":1204,"new_sources":[{"source":"12.34.56.78","first_seen":"2001-07-19T12:00:03.25Z"}]}"#
+
+    func parse(_ text: String) throws(IngestError) -> IngestBatch {
+        try parser.parse(Array(text.utf8), now: Make.now)
+    }
+
+    func error(_ text: String, limits: IngestLimits = IngestLimits()) -> IngestError? {
+        do {
+            _ = try IngestParser(limits: limits).parse(Array(text.utf8), now: Make.now)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func readsBothKindsOfLineWithBlankLinesAndCRLF() throws {
+        let batch = try parse("\n" + Self.event + "\r\n   \n" + Self.count + "\n")
+        #expect(batch.events.count == 1 && batch.counts.count == 1)
+        let e = try #require(batch.events.first)
+        #expect(e.source == Make.address("192.0.2.7") && e.destination == 0 && e.record == 17 && e.family == "code-red-i")
+        let c = try #require(batch.counts.first)
+        #expect(c.probes == 5210 && c.distinctSources == 1204 && c.seconds == 60)
+        #expect(c.newSources == [MonitorCount.NewSource(source: Make.address("12.34.56.78"), firstSeenNanoseconds: UTCCalendar.parseISO8601Nanoseconds("2001-07-19T12:00:03.25Z")!)])
+    }
+
+    @Test func aBatchRoundTripsThroughItsNDJSON() throws {
+        let batch = try parse(Self.event + "\n" + Self.count + "\n")
+        let again = try parser.parse(batch.ndjson(), now: Make.now)
+        #expect(again == batch)
+        #expect(again.ndjson() == batch.ndjson())
+        // Events come back byte for byte as the sensor wrote them.
+        #expect(String(decoding: batch.ndjson(), as: UTF8.self).hasPrefix(Self.event + "\n"))
+    }
+
+    @Test func whatScanWritesIsAccepted() throws {
+        let event = Make.event(source: Make.address("10.1.2.3"), at: Make.day + 123_456_789)
+        let batch = try parse(EventNDJSON.line(event))
+        #expect(batch.events == [event])
+    }
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        var line: String
+        var expected: IngestError
+        init(_ line: String, _ expected: IngestError) {
+            self.line = line
+            self.expected = expected
+        }
+        var testDescription: String { expected.description }
+    }
+
+    static let cases: [Case] = [
+        Case("{\"format\":", IngestError(code: .malformedJSON, line: 2, message: "not valid JSON")),
+        Case("[1,2]", IngestError(code: .malformedJSON, line: 2, message: "not a JSON object")),
+        Case(#"{"format":"wormwatch.event/2"}"#, IngestError(code: .invalidValue, line: 2, field: "format", message: "'wormwatch.event/2' is not wormwatch.event/1 or wormwatch.observation/1")),
+        Case(#"{"time":"2001-07-19T10:00:00Z"}"#, IngestError(code: .missingField, line: 2, field: "format", message: "missing")),
+        Case(Self.event.replacingOccurrences(of: #""source":"192.0.2.7""#, with: #""source":"192.0.2.999""#), IngestError(code: .invalidValue, line: 2, field: "source", message: "'192.0.2.999' is not an IPv4 address")),
+        Case(Self.event.replacingOccurrences(of: #""source":"192.0.2.7""#, with: #""source":"2001:db8::1""#), IngestError(code: .invalidValue, line: 2, field: "source", message: "'2001:db8::1' is not an IPv4 address")),
+        Case(Self.event.replacingOccurrences(of: #""destination_port":80"#, with: #""destination_port":99999"#), IngestError(code: .wrongType, line: 2, field: "destination_port", message: "99999 is not a whole number from 0 to 65535")),
+        Case(Self.event.replacingOccurrences(of: #""line":17"#, with: #""line":1e400"#), IngestError(code: .malformedJSON, line: 2, message: "not valid JSON")),
+        Case(Self.event.replacingOccurrences(of: #""destination_port":80"#, with: #""destination_port":"80""#), IngestError(code: .wrongType, line: 2, field: "destination_port", message: "expected an integer")),
+        Case(Self.event.replacingOccurrences(of: #""family":"code-red-i""#, with: #""family":7"#), IngestError(code: .wrongType, line: 2, field: "family", message: "expected a string")),
+        Case(Self.event.replacingOccurrences(of: #""family":"code-red-i""#, with: #""family":"code red""#), IngestError(code: .invalidValue, line: 2, field: "family", message: FamilyName.rule)),
+        Case(Self.event.replacingOccurrences(of: "2001-07-19T10:00:00Z", with: "1970-01-01T00:00:00Z"), IngestError(code: .timeOutOfRange, line: 2, field: "time", message: "1970-01-01T00:00:00Z is before 1995-01-01T00:00:00Z")),
+        Case(Self.event.replacingOccurrences(of: "2001-07-19T10:00:00Z", with: "2031-01-01T00:00:00Z"), IngestError(code: .timeOutOfRange, line: 2, field: "time", message: "2031-01-01T00:00:00Z is more than 86400 s after the server's clock")),
+        Case(Self.event.replacingOccurrences(of: "2001-07-19T10:00:00Z", with: "yesterday"), IngestError(code: .invalidValue, line: 2, field: "time", message: "'yesterday' is not an ISO 8601 UTC time like 2001-07-19T10:00:00Z")),
+        Case(Self.count.replacingOccurrences(of: #""probes":5210"#, with: #""probes":-1"#), IngestError(code: .invalidValue, line: 2, field: "probes", message: "negative")),
+        Case(Self.count.replacingOccurrences(of: #""probes":5210"#, with: #""probes":100"#), IngestError(code: .invalidValue, line: 2, field: "distinct_sources", message: "1204 sources cannot have sent 100 probes")),
+        Case(Self.count.replacingOccurrences(of: #""seconds":60"#, with: #""seconds":0"#), IngestError(code: .invalidValue, line: 2, field: "seconds", message: "0 is not between 1 and 86400")),
+        Case(Self.count.replacingOccurrences(of: "12:00:03.25Z", with: "13:00:03Z"), IngestError(code: .invalidValue, line: 2, field: "new_sources[0].first_seen", message: "2001-07-19T13:00:03Z is outside the interval")),
+        Case(Self.count.replacingOccurrences(of: "12.34.56.78", with: "12.34.56"), IngestError(code: .invalidValue, line: 2, field: "new_sources[0].source", message: "'12.34.56' is not an IPv4 address")),
+        Case(Self.count.replacingOccurrences(of: #"{"source":"12.34.56.78""#, with: #"{"sourc":"12.34.56.78""#), IngestError(code: .missingField, line: 2, field: "new_sources[0].source", message: "missing")),
+        Case(Self.count.replacingOccurrences(of: #"[{"source""#, with: #"[{"source":"12.34.56.78","first_seen":"2001-07-19T12:00:01Z"},{"source""#), IngestError(code: .invalidValue, line: 2, field: "new_sources[1].source", message: "12.34.56.78 is listed twice")),
+    ]
+
+    @Test(arguments: cases)
+    func eachProblemIsNamedWithItsLineAndField(_ c: Case) {
+        #expect(error(Self.event + "\n" + c.line + "\n" + Self.event) == c.expected)
+    }
+
+    @Test func limitsAreEnforced() {
+        var small = IngestLimits()
+        small.maxLines = 2
+        #expect(error(Self.event + "\n\n" + Self.event + "\n" + Self.event, limits: small)
+            == IngestError(code: .tooManyLines, line: 4, message: "the batch has more than 2 lines"))
+        small.maxBodyBytes = 100
+        #expect(error(Self.event, limits: small)?.code == .bodyTooLarge)
+        #expect(error("\n \n") == IngestError(code: .emptyBatch, message: "the batch has no lines"))
+        #expect(error(Self.event + "\n" + String(decoding: [0x7B, 0xFF, 0x7D], as: UTF8.self))?.code == .malformedJSON)
+        #expect(error(Self.event.replacingOccurrences(of: #""line":17"#, with: #""line":2.5"#)) == IngestError(code: .wrongType, line: 1, field: "line", message: "2.5 is not a whole number from 0 to 9007000000000000"))
+        var bytes = Array((Self.event + "\n").utf8)
+        bytes += [0x7B, 0x22, 0xFF, 0x22, 0x7D]
+        #expect(throws: IngestError(code: .notUTF8, line: 2, message: "the line is not UTF-8")) { try parser.parse(bytes, now: Make.now) }
+        var long = IngestLimits()
+        long.maxFieldBytes = 10
+        #expect(error(Self.event, limits: long) == IngestError(code: .invalidValue, line: 1, field: "evidence", message: "longer than 10 bytes"))
+    }
+
+    @Test func statusesFollowTheKind() {
+        #expect(IngestError.Code.bodyTooLarge.httpStatus == 413 && IngestError.Code.tooManyLines.httpStatus == 413)
+        #expect(IngestError.Code.allCases.filter { $0 != .bodyTooLarge && $0 != .tooManyLines }.allSatisfy { $0.httpStatus == 400 })
+        #expect(IngestError(code: .invalidValue, line: 3, field: "source", message: "bad").description == "line 3: source: bad")
+    }
+}
