@@ -129,6 +129,9 @@ let package = Package(
                 "WatchCenterServer", "WatchCenter", "Sensor", "WormWatchCore", "WormWatchTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "WormWatchCLITests", dependencies: ["wormwatch", "WormWatchTestSupport"]),

@@ -116,12 +116,12 @@ paths:
           headers:
             Idempotent-Replayed: {schema: {const: "true"}, description: Present when the batch was applied before.}
           content: {application/json: {schema: {$ref: "#/components/schemas/Receipt"}}}
-        "400": {description: A line is malformed, a field has the wrong type or value, a time is out of range, or the key is missing., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
-        "401": {description: No token, or a token of no sensor., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
-        "403": {description: The sensor was revoked., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
-        "408": {description: The body did not arrive in time., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
-        "413": {description: The body or the line count is over the limit., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
-        "422": {description: The key was used before for a different body., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "400": {description: "A line is malformed, a field has the wrong type or value, a time is out of range, or the key is missing.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "401": {description: "No token, or a token of no sensor.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "403": {description: "The sensor was revoked.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "408": {description: "The body did not arrive in time.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "413": {description: "The body or the line count is over the limit.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "422": {description: "The key was used before for a different body.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
         "429":
           description: The sensor is over its rate limit.
           headers: {Retry-After: {schema: {type: integer}, description: Seconds to wait.}}
@@ -195,7 +195,7 @@ paths:
                         new_sources: {type: integer}
                         cumulative_sources: {type: integer}
         "400": {$ref: "#/components/responses/BadRequest"}
-        "404": {description: No such sensor., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "404": {description: "No such sensor.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
         "503": {$ref: "#/components/responses/Unavailable"}
   /api/v1/sources:
     get:
@@ -255,9 +255,9 @@ paths:
         - $ref: "#/components/parameters/family"
         - $ref: "#/components/parameters/sensor"
       responses:
-        "200": {description: One event a line, by time., content: {application/x-ndjson: {schema: {type: string}}}}
+        "200": {description: "One event a line, by time.", content: {application/x-ndjson: {schema: {type: string}}}}
         "400": {$ref: "#/components/responses/BadRequest"}
-        "404": {description: No such sensor., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "404": {description: "No such sensor.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
   /api/v1/export/events.csv:
     get:
       summary: Stored events in a time range, as CSV with the sensor's name
@@ -269,27 +269,27 @@ paths:
       responses:
         "200": {description: "A header row, then one event a row.", content: {text/csv: {schema: {type: string}}}}
         "400": {$ref: "#/components/responses/BadRequest"}
-        "404": {description: No such sensor., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "404": {description: "No such sensor.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
   /healthz:
     get:
       summary: The process is up
       responses:
-        "200": {description: ok, content: {text/plain: {schema: {type: string}}}}
+        "200": {description: "ok", content: {text/plain: {schema: {type: string}}}}
   /readyz:
     get:
       summary: The store answers
       responses:
-        "200": {description: ready, content: {text/plain: {schema: {type: string}}}}
+        "200": {description: "ready", content: {text/plain: {schema: {type: string}}}}
         "503": {$ref: "#/components/responses/Unavailable"}
   /metrics:
     get:
       summary: Prometheus metrics
       responses:
-        "200": {description: The text exposition format., content: {text/plain: {schema: {type: string}}}}
+        "200": {description: "The text exposition format.", content: {text/plain: {schema: {type: string}}}}
   /openapi.yaml:
     get:
       summary: This document
       responses:
-        "200": {description: OpenAPI 3.1, content: {application/yaml: {schema: {type: string}}}}
+        "200": {description: "OpenAPI 3.1", content: {application/yaml: {schema: {type: string}}}}
 """#
 }
