@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Sensor
+import WatchCenter
 import WormWatchCore
 
 /// What `wormwatch scan` prints on stdout.
@@ -37,6 +38,13 @@ struct Scan: ParsableCommand {
           wormwatch scan other_vhosts_access.log --apache-log-format vhost_combined
           wormwatch scan proxy.log --apache-log-format '%a %t "%m %U%q %H" %>s "%{User-Agent}i"'
           wormwatch scan --follow /var/log/apache2/access.log /var/log/iis/u_ex*.log --format ndjson
+          wormwatch scan --follow access.log --push http://center:8080 --token-file isc.token
+
+        Pushing (--push URL): events go to a Watch Center in batches of --batch-lines, each
+        first written to a spool folder and deleted only once the center has it; while the
+        center is unreachable they wait there and are retried, oldest first, also by a later
+        run. The token comes from --token-file or WORMWATCH_TOKEN, never the command line.
+        Exit status 69 if batches were left in the spool.
         """
     )
 
@@ -80,6 +88,21 @@ struct Scan: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No warnings about skipped input on stderr.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Also push every event to this Watch Center (http://host:port).", valueName: "url"))
+    var push: String?
+
+    @Option(help: ArgumentHelp("With --push: the file holding the sensor's token (else WORMWATCH_TOKEN).", valueName: "file"))
+    var tokenFile: String?
+
+    @Option(help: ArgumentHelp("With --push: where batches wait for the center (a folder per sensor inside).", valueName: "dir"))
+    var spool = "wormwatch-spool"
+
+    @Option(help: ArgumentHelp("With --push: events per batch.", valueName: "lines"))
+    var batchLines = 1_000
+
+    @Option(help: ArgumentHelp("With --push: seconds to wait at the end for the center to take what is left.", valueName: "seconds"))
+    var pushTimeout = 60.0
+
     var request: ScanRequest {
         ScanRequest(paths: files, inputFormat: inputFormat, apacheLogFormat: apacheLogFormat, utcOffset: utcOffset, ruleFiles: rules,
                     includeDefaultRules: !noDefaultRules, follow: follow, idleTimeout: idleTimeout, collectSeries: series != nil)
@@ -87,6 +110,14 @@ struct Scan: ParsableCommand {
 
     func validate() throws {
         try checking { try request.check() }
+        if push != nil { try checking { _ = try pushConfiguration() } }
+        guard pushTimeout >= 0 && pushTimeout.isFinite else { throw ValidationError("--push-timeout: \(pushTimeout) is not a number of seconds") }
+    }
+
+    func pushConfiguration() throws -> PushConfiguration? {
+        guard let push else { return nil }
+        let token = try PushConfiguration.token(file: tokenFile, environment: ProcessInfo.processInfo.environment)
+        return try PushConfiguration(push: push, token: token, spoolRoot: spool, batchLines: batchLines)
     }
 
     func run() throws { try reporting { try execute() } }
@@ -97,10 +128,16 @@ struct Scan: ParsableCommand {
         let chosen = format ?? (Terminal.stdoutIsTTY ? .table : .ndjson)
         var eventFile = try events.map { path throws(SensorError) in try EventStreamWriter(path: path, flushEach: follow) }
         var stream = chosen == .ndjson ? try EventStreamWriter(path: "-", flushEach: follow) : nil
-        let outcome = scan.run(request) { event in
+        let session = try pushConfiguration().map { configuration throws(ReportedError) in try PushSession(configuration: configuration) }
+        // Pushing: SIGINT/SIGTERM stop the scan cleanly, so the last events still reach the spool.
+        let stop = CancellationFlag()
+        let watch = session == nil ? nil : SignalWatch { stop.cancel() }
+        let outcome = scan.run(request, cancellation: stop) { event in
             stream?.append(event)
             eventFile?.append(event)
+            session?.pusher.append(event)
         }
+        _ = watch
         try stream.take()?.finish()
         try eventFile.take()?.finish()
         switch chosen {
@@ -117,6 +154,23 @@ struct Scan: ParsableCommand {
             if !quiet, let first = input.skipWarning.first {
                 Terminal.printError("wormwatch: warning: \(first)")
                 for example in input.skipWarning.dropFirst() { Terminal.printError("  \(example)") }
+            }
+        }
+        if let session, let push {
+            let summary = session.finish(waiting: pushTimeout)
+            if summary.batchesSent > 0 || summary.batchesPending == 0 {
+                Terminal.printError("wormwatch: pushed \(summary.linesSent) events in \(summary.batchesSent) batches to \(push)")
+            }
+            if summary.batchesRejected > 0, let problem = summary.lastProblem {
+                Terminal.printError("wormwatch: error: \(push): \(summary.batchesRejected) batches refused, kept in \(session.pusher.configuration.spoolFolder)/rejected; last: \(problem)")
+            }
+            if let fatal = summary.fatal {
+                Terminal.printError("wormwatch: error: \(push): \(fatal); \(summary.batchesPending) batches kept in \(session.pusher.configuration.spoolFolder)")
+                throw ExitCode(ExitStatus.unavailable.rawValue)
+            }
+            if summary.batchesPending > 0 {
+                Terminal.printError("wormwatch: error: \(push): \(summary.lastProblem ?? "the center did not answer in time"); \(summary.batchesPending) batches kept in \(session.pusher.configuration.spoolFolder), sent by the next run")
+                throw ExitCode(ExitStatus.unavailable.rawValue)
             }
         }
         if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }

@@ -100,4 +100,14 @@ public enum POSIX {
         guard seconds > 0 else { return }
         usleep(useconds_t(Swift.min(seconds, 3600) * 1_000_000))
     }
+
+    /// Stops the default action of SIGINT and SIGTERM (ending the process), so that a
+    /// dispatch source can handle them (``SignalWatch``).
+    public static func ignoreInterruptAndTerminate() {
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+    }
+
+    /// SIGINT and SIGTERM's numbers.
+    public static var interruptAndTerminate: [Int32] { [SIGINT, SIGTERM] }
 }
