@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Emitters", targets: ["Emitters"]),
         .library(name: "WatchCenter", targets: ["WatchCenter"]),
         .library(name: "WatchCenterServer", targets: ["WatchCenterServer"]),
+        .library(name: "OutbreakReplay", targets: ["OutbreakReplay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -96,11 +97,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Replaying an outbreak into a Watch Center: each monitor of a scenario pushes what it
+        // saw as a registered sensor, simulated time scaled to wall time.
+        .target(name: "OutbreakReplay", dependencies: ["Outbreak", "OutbreakStudies", "WatchCenter", "WormWatchCore"]),
         // The thin command line.
         .executableTarget(
             name: "wormwatch",
             dependencies: [
-                "WormWatchCore", "Outbreak", "OutbreakScenarios", "OutbreakStudies", "EpidemicModels", "Reports", "Sensor", "Emitters", "WatchCenter", "WatchCenterServer",
+                "WormWatchCore", "Outbreak", "OutbreakScenarios", "OutbreakStudies", "EpidemicModels", "Reports", "Sensor", "Emitters", "WatchCenter", "WatchCenterServer", "OutbreakReplay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

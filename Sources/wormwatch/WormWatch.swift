@@ -19,8 +19,9 @@ struct WormWatch: AsyncParsableCommand {
           wormwatch scan access.log capture.pcap        find worm probes in logs and captures
           wormwatch serve                               run the Watch Center on 127.0.0.1:8080
           wormwatch sensor add isc --monitors 44.0.0.0/8 > isc.token
+          wormwatch replay codered-v2 --speed 600 --push http://127.0.0.1:8080 --token-dir tokens
         """,
-        subcommands: [Simulate.self, Scenarios.self, Fit.self, Validate.self, Sweep.self, Scan.self, Serve.self, SensorCommand.self]
+        subcommands: [Simulate.self, Scenarios.self, Fit.self, Validate.self, Sweep.self, Scan.self, Serve.self, SensorCommand.self, ReplayCommand.self]
     )
 
     /// Parses and runs, reporting every error as `wormwatch: error: <where>: <what>` on

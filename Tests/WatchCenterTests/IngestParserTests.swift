@@ -42,6 +42,13 @@ import WormWatchCore
         #expect(String(decoding: batch.ndjson(), as: UTF8.self).hasPrefix(Self.event + "\n"))
     }
 
+    @Test func unnamedNewSourcesRoundTrip() throws {
+        let line = Self.count.replacingOccurrences(of: #""new_sources":["#, with: #""new_source_count":900,"new_sources":["#)
+        let c = try #require(try parse(line).counts.first)
+        #expect(c.newSourceCount == 900 && c.unnamedNewSources == 899)
+        #expect(try parser.parse(IngestBatch(counts: [c]).ndjson(), now: Make.now).counts == [c])
+    }
+
     @Test func whatScanWritesIsAccepted() throws {
         let event = Make.event(source: Make.address("10.1.2.3"), at: Make.day + 123_456_789)
         let batch = try parse(EventNDJSON.line(event))
@@ -75,6 +82,8 @@ import WormWatchCore
         Case(Self.event.replacingOccurrences(of: "2001-07-19T10:00:00Z", with: "yesterday"), IngestError(code: .invalidValue, line: 2, field: "time", message: "'yesterday' is not an ISO 8601 UTC time like 2001-07-19T10:00:00Z")),
         Case(Self.count.replacingOccurrences(of: #""probes":5210"#, with: #""probes":-1"#), IngestError(code: .invalidValue, line: 2, field: "probes", message: "negative")),
         Case(Self.count.replacingOccurrences(of: #""probes":5210"#, with: #""probes":100"#), IngestError(code: .invalidValue, line: 2, field: "distinct_sources", message: "1204 sources cannot have sent 100 probes")),
+        Case(Self.count.replacingOccurrences(of: #""new_sources":["#, with: #""new_source_count":0,"new_sources":["#), IngestError(code: .invalidValue, line: 2, field: "new_source_count", message: "0 is less than the 1 sources listed")),
+        Case(Self.count.replacingOccurrences(of: #""new_sources":["#, with: #""new_source_count":1205,"new_sources":["#), IngestError(code: .invalidValue, line: 2, field: "new_source_count", message: "1205 new sources but only 1204 distinct sources")),
         Case(Self.count.replacingOccurrences(of: #""seconds":60"#, with: #""seconds":0"#), IngestError(code: .invalidValue, line: 2, field: "seconds", message: "0 is not between 1 and 86400")),
         Case(Self.count.replacingOccurrences(of: "12:00:03.25Z", with: "13:00:03Z"), IngestError(code: .invalidValue, line: 2, field: "new_sources[0].first_seen", message: "2001-07-19T13:00:03Z is outside the interval")),
         Case(Self.count.replacingOccurrences(of: "12.34.56.78", with: "12.34.56"), IngestError(code: .invalidValue, line: 2, field: "new_sources[0].source", message: "'12.34.56' is not an IPv4 address")),

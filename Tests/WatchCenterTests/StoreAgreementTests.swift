@@ -28,10 +28,11 @@ import WormWatchCore
             for l in mine where l.source != 0 { firstSeen[l.source] = min(firstSeen[l.source] ?? .max, l.time) }
             var points: [SeriesPoint] = []
             var cumulative: Int64 = Int64(firstSeen.values.filter { $0 / Make.minute < minutes.lowerBound }.count)
+                + myCounts.filter { $0.count.startNanoseconds / Make.minute < minutes.lowerBound }.reduce(0) { $0 + $1.count.unnamedNewSources }
             for m in minutes {
                 let inMinute = mine.filter { $0.isEvent && $0.time / Make.minute == m }
                 let countsHere = myCounts.filter { $0.count.startNanoseconds / Make.minute == m }.map(\.count)
-                let new = Int64(firstSeen.values.filter { $0 / Make.minute == m }.count)
+                let new = Int64(firstSeen.values.filter { $0 / Make.minute == m }.count) + countsHere.reduce(0) { $0 + $1.unnamedNewSources }
                 cumulative += new
                 points.append(
                     SeriesPoint(
@@ -103,7 +104,10 @@ import WormWatchCore
                         fresh.append(MonitorCount.NewSource(source: s, firstSeenNanoseconds: t))
                         lines.append(Line(sensor: sensor, family: family, source: s, time: t, isEvent: false))
                     }
-                    let count = MonitorCount(family: family, startNanoseconds: minuteStart, seconds: 60, probes: Int64(10 + dice.next(50)), distinctSources: Int64(fresh.count + dice.next(3)), newSources: fresh)
+                    let distinct = Int64(fresh.count + dice.next(3))
+                    let count = MonitorCount(
+                        family: family, startNanoseconds: minuteStart, seconds: 60, probes: Int64(10 + dice.next(50)), distinctSources: distinct,
+                        newSources: fresh, newSourceCount: min(distinct, Int64(fresh.count + dice.next(2))))
                     batch.counts.append(count)
                     model.counts.append((sensor, count))
                 }

@@ -79,7 +79,7 @@ public struct IngestParser: Sendable {
     /// as invalid JSON, without the field: a second look finds it.
     static let integerFields: [(String, ClosedRange<Double>)] = [
         ("destination_port", 0...65_535), ("line", 0...9.007e15), ("packet", 0...9.007e15), ("seconds", 1...86_400),
-        ("probes", 0...9.007e15), ("distinct_sources", 0...9.007e15),
+        ("probes", 0...9.007e15), ("distinct_sources", 0...9.007e15), ("new_source_count", 0...9.007e15),
     ]
 
     static func numberProblem(_ data: Data, line: Int) -> IngestError? {
@@ -200,6 +200,16 @@ public struct IngestParser: Sendable {
         }
         guard c.newSources.count <= limits.maxNewSourcesPerLine else {
             throw IngestError(code: .invalidValue, line: line, field: "new_sources", message: "more than \(limits.maxNewSourcesPerLine) entries")
+        }
+        guard c.newSourceCount >= Int64(c.newSources.count) else {
+            throw IngestError(
+                code: .invalidValue, line: line, field: "new_source_count",
+                message: "\(c.newSourceCount) is less than the \(c.newSources.count) sources listed")
+        }
+        guard c.newSourceCount <= c.distinctSources else {
+            throw IngestError(
+                code: .invalidValue, line: line, field: "new_source_count",
+                message: "\(c.newSourceCount) new sources but only \(c.distinctSources) distinct sources")
         }
         guard c.newSources.count <= c.distinctSources else {
             throw IngestError(

@@ -12,6 +12,11 @@ import WormWatchCore
 ///   sent them (at most `probes`).
 /// - `new_sources`: the addresses this monitor saw for the first time in the interval, each with
 ///   its first-seen time inside the interval (at most `distinct_sources` of them).
+/// - `new_source_count` (optional; default: the length of `new_sources`): how many addresses
+///   it saw for the first time, when it counts more than it names — a monitor that keeps
+///   counts, not addresses (an engine monitor in a replay, a summarising telescope). The
+///   unnamed ones count as new for this sensor and for all sensors together, but cannot be
+///   told apart from another sensor's: the all-sensors count is then an upper bound.
 ///
 /// The center files the counts under the minute the interval starts.
 public struct MonitorCount: Sendable, Hashable {
@@ -42,18 +47,27 @@ public struct MonitorCount: Sendable, Hashable {
     public var probes: Int64
     /// Distinct sources of those probes.
     public var distinctSources: Int64
-    /// Sources seen for the first time.
+    /// Sources seen for the first time, by address.
     public var newSources: [NewSource]
+    /// How many sources were seen for the first time (at least `newSources.count`).
+    public var newSourceCount: Int64
 
-    /// Creates counts.
-    public init(family: String, startNanoseconds: Int64, seconds: Int, probes: Int64, distinctSources: Int64, newSources: [NewSource]) {
+    /// Creates counts; `newSourceCount` defaults to the sources named.
+    public init(
+        family: String, startNanoseconds: Int64, seconds: Int, probes: Int64, distinctSources: Int64, newSources: [NewSource],
+        newSourceCount: Int64? = nil
+    ) {
         self.family = family
         self.startNanoseconds = startNanoseconds
         self.seconds = seconds
         self.probes = probes
         self.distinctSources = distinctSources
         self.newSources = newSources
+        self.newSourceCount = newSourceCount ?? Int64(newSources.count)
     }
+
+    /// New sources counted but not named.
+    public var unnamedNewSources: Int64 { newSourceCount - Int64(newSources.count) }
 
     /// Appends the line, ending in `\n`, keys in a fixed order.
     public func append(to out: inout [UInt8]) {
@@ -76,7 +90,12 @@ public struct MonitorCount: Sendable, Hashable {
             UTCCalendar.appendISO8601(nanoseconds: s.firstSeenNanoseconds, to: &out)
             out.append(contentsOf: #""}"#.utf8)
         }
-        out.append(contentsOf: "]}\n".utf8)
+        out.append(UInt8(ascii: "]"))
+        if unnamedNewSources != 0 {
+            out.append(contentsOf: #","new_source_count":"#.utf8)
+            DecimalText.append(Int(newSourceCount), to: &out)
+        }
+        out.append(contentsOf: "}\n".utf8)
     }
 }
 
@@ -85,6 +104,7 @@ extension MonitorCount: Decodable {
         case format, family, start, seconds, probes
         case distinctSources = "distinct_sources"
         case newSources = "new_sources"
+        case newSourceCount = "new_source_count"
     }
 
     enum NewSourceKeys: String, CodingKey {
@@ -119,5 +139,6 @@ extension MonitorCount: Decodable {
             sources.append(NewSource(source: address.value, firstSeenNanoseconds: ns))
         }
         newSources = sources
+        newSourceCount = try c.decodeIfPresent(Int64.self, forKey: .newSourceCount) ?? Int64(sources.count)
     }
 }

@@ -44,6 +44,7 @@ struct BatchDigest {
         var events: Int64 = 0
         var probes: Int64 = 0
         var reportedDistinct: Int64 = 0
+        var unnamedNew: Int64 = 0
     }
 
     var sightings: [SourceKey: Sighting] = [:]
@@ -62,6 +63,7 @@ struct BatchDigest {
             let key = FamilyMinute(family: c.family, minute: minuteOf(c.startNanoseconds))
             counts[key, default: Counts()].probes += c.probes
             counts[key, default: Counts()].reportedDistinct += c.distinctSources
+            counts[key, default: Counts()].unnamedNew += c.unnamedNewSources
             for s in c.newSources {
                 note(SourceKey(family: c.family, source: s.source), at: s.firstSeenNanoseconds, events: 0)
             }
@@ -172,6 +174,7 @@ struct BatchPlan {
                     $0.events += c.events
                     $0.probes += c.probes
                     $0.distinct += c.reportedDistinct
+                    $0.newSources += c.unnamedNew
                 }
             }
         }
