@@ -68,19 +68,25 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Batches per second a sensor may send on average (bursts of twice that).", valueName: "rate"))
     var rateLimit = 50.0
 
+    @Option(help: ArgumentHelp("Seconds a client may take to send a batch's body (408 after).", valueName: "seconds"))
+    var bodyTimeout = 60
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port: \(port) is not a port (0 to 65535)") }
         guard (1...36_500).contains(retainDays) else { throw ValidationError("--retain-days: \(retainDays) is not between 1 and 36500") }
         guard (1_024...(1 << 30)).contains(maxBodyBytes) else { throw ValidationError("--max-body-bytes: \(maxBodyBytes) is not between 1024 and 1073741824") }
         guard (1...1_000_000).contains(maxLines) else { throw ValidationError("--max-lines: \(maxLines) is not between 1 and 1000000") }
         guard rateLimit > 0 && rateLimit.isFinite else { throw ValidationError("--rate-limit: \(rateLimit) is not a positive number") }
+        guard (1...3_600).contains(bodyTimeout) else { throw ValidationError("--body-timeout: \(bodyTimeout) is not between 1 and 3600") }
     }
 
     var configuration: CenterConfiguration {
         var limits = IngestLimits()
         limits.maxBodyBytes = maxBodyBytes
         limits.maxLines = maxLines
-        return CenterConfiguration(host: host, port: port, limits: limits, batchesPerSecond: rateLimit, burst: 2 * rateLimit, retainDays: retainDays)
+        return CenterConfiguration(
+            host: host, port: port, limits: limits, batchesPerSecond: rateLimit, burst: 2 * rateLimit, retainDays: retainDays,
+            bodyTimeoutSeconds: bodyTimeout)
     }
 
     func run() async throws {
