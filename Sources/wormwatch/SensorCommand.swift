@@ -114,15 +114,15 @@ struct SensorCommand: AsyncParsableCommand {
                     for s in sensors {
                         let status: String
                         if let r = s.revokedNanoseconds {
-                            status = "revoked " + UTCCalendar.iso8601(nanoseconds: r)
+                            status = "revoked " + UTCCalendar.iso8601(r / 1_000_000_000)
                         } else if let silent = SensorJSON.silentSince(s, silentAfterSeconds: silentAfter, now: now) {
-                            status = "silent since " + UTCCalendar.iso8601(nanoseconds: silent)
+                            status = "silent since " + UTCCalendar.iso8601(silent / 1_000_000_000)
                         } else {
                             status = "ok"
                         }
                         table.add([
                             s.name, s.monitorsText, String(s.monitoredAddresses), String(s.batches), String(s.events), String(s.observations),
-                            s.lastBatchNanoseconds.map { UTCCalendar.iso8601(nanoseconds: $0) } ?? "never", status,
+                            s.lastBatchNanoseconds.map { UTCCalendar.iso8601($0 / 1_000_000_000) } ?? "never", status,
                         ])
                     }
                     print(table.render(), terminator: "")

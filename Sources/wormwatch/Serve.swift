@@ -37,14 +37,14 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the Watch Center: gather sensors' batches and serve what they saw.",
         discussion: """
-        Stores data in SQLite in a folder (nothing to install) or, with --database, in
-        PostgreSQL so that several servers can share it. Stops on SIGINT or SIGTERM after the
-        requests in flight. The API is described at /openapi.yaml.
+        Stores data in SQLite in a folder (nothing to install) or, with --database,
+        in PostgreSQL so that several servers can share it. Stops on SIGINT or
+        SIGTERM after the requests in flight. The API is described at /openapi.yaml.
 
         Examples:
-          wormwatch serve                                      SQLite in ./wormwatch-data, 127.0.0.1:8080
+          wormwatch serve                        SQLite in ./wormwatch-data
           wormwatch serve --data /var/lib/wormwatch --port 9090
-          wormwatch serve --database postgres://wormwatch@127.0.0.1:5432/wormwatch --host 0.0.0.0
+          wormwatch serve --database postgres://ww@db:5432/wormwatch --host 0.0.0.0
         """
     )
 
