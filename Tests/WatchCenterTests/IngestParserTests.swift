@@ -84,6 +84,7 @@ import WormWatchCore
         Case(Self.count.replacingOccurrences(of: #""probes":5210"#, with: #""probes":100"#), IngestError(code: .invalidValue, line: 2, field: "distinct_sources", message: "1204 sources cannot have sent 100 probes")),
         Case(Self.count.replacingOccurrences(of: #""new_sources":["#, with: #""new_source_count":0,"new_sources":["#), IngestError(code: .invalidValue, line: 2, field: "new_source_count", message: "0 is less than the 1 sources listed")),
         Case(Self.count.replacingOccurrences(of: #""new_sources":["#, with: #""new_source_count":1205,"new_sources":["#), IngestError(code: .invalidValue, line: 2, field: "new_source_count", message: "1205 new sources but only 1204 distinct sources")),
+        Case(Self.count.replacingOccurrences(of: #""probes":5210"#, with: #""probes":2000000000"#), IngestError(code: .invalidValue, line: 2, field: "probes", message: "2000000000 is more than 1000000000 in one interval")),
         Case(Self.count.replacingOccurrences(of: #""seconds":60"#, with: #""seconds":0"#), IngestError(code: .invalidValue, line: 2, field: "seconds", message: "0 is not between 1 and 86400")),
         Case(Self.count.replacingOccurrences(of: "12:00:03.25Z", with: "13:00:03Z"), IngestError(code: .invalidValue, line: 2, field: "new_sources[0].first_seen", message: "2001-07-19T13:00:03Z is outside the interval")),
         Case(Self.count.replacingOccurrences(of: "12.34.56.78", with: "12.34.56"), IngestError(code: .invalidValue, line: 2, field: "new_sources[0].source", message: "'12.34.56' is not an IPv4 address")),

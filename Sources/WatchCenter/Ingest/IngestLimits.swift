@@ -17,6 +17,10 @@ public struct IngestLimits: Sendable, Hashable {
     public var maxFieldBytes: Int
     /// The most new sources in one `wormwatch.observation/1` line.
     public var maxNewSourcesPerLine: Int
+    /// The largest count in one line (probes, distinct sources, new sources): 10^9 in one
+    /// interval is more than a /8 telescope saw of Slammer in a minute, and keeps every sum the
+    /// center keeps far from overflowing.
+    public static let maxCount: Int64 = 1_000_000_000
 
     /// The defaults: 16 MiB, 10,000 lines, 1995 to a day ahead, 2,048-byte fields, 100,000 new
     /// sources a line.

@@ -79,7 +79,7 @@ public struct IngestParser: Sendable {
     /// as invalid JSON, without the field: a second look finds it.
     static let integerFields: [(String, ClosedRange<Double>)] = [
         ("destination_port", 0...65_535), ("line", 0...9.007e15), ("packet", 0...9.007e15), ("seconds", 1...86_400),
-        ("probes", 0...9.007e15), ("distinct_sources", 0...9.007e15), ("new_source_count", 0...9.007e15),
+        ("probes", 0...1e9), ("distinct_sources", 0...1e9), ("new_source_count", 0...1e9),
     ]
 
     static func numberProblem(_ data: Data, line: Int) -> IngestError? {
@@ -190,6 +190,10 @@ public struct IngestParser: Sendable {
             throw IngestError(code: .invalidValue, line: line, field: "seconds", message: "\(c.seconds) is not between 1 and 86400")
         }
         guard c.probes >= 0 else { throw IngestError(code: .invalidValue, line: line, field: "probes", message: "negative") }
+        for (field, value) in [("probes", c.probes), ("distinct_sources", c.distinctSources), ("new_source_count", c.newSourceCount)]
+        where value > IngestLimits.maxCount {
+            throw IngestError(code: .invalidValue, line: line, field: field, message: "\(value) is more than \(IngestLimits.maxCount) in one interval")
+        }
         guard c.distinctSources >= 0 else {
             throw IngestError(code: .invalidValue, line: line, field: "distinct_sources", message: "negative")
         }

@@ -182,6 +182,22 @@ struct BatchPlan {
     }
 }
 
+/// Where stored counters stop growing: 2^62, far beyond any real count and far enough from
+/// Int64's end that adding one more batch cannot overflow.
+enum StoreLimits {
+    static let saturation: Int64 = 1 << 62
+    static let saturationText = "4611686018427387904"
+}
+
+extension Int64 {
+    /// `self + other`, stuck at Int64's ends instead of trapping.
+    @inline(__always)
+    func saturatingAdd(_ other: Int64) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
+    }
+}
+
 /// Series assembly shared by the stores: per-minute rows into steps.
 struct MinuteRow {
     var minute: Int64
@@ -208,14 +224,14 @@ enum SeriesAssembly {
         for r in rows {
             let i = Int((r.minute - startMinute) / stepMinutes)
             guard i >= 0 && i < count else { continue }
-            points[i].events += r.events
-            points[i].probes += r.probes
+            points[i].events = points[i].events.saturatingAdd(r.events)
+            points[i].probes = points[i].probes.saturatingAdd(r.probes)
             points[i].peakMinuteSources = max(points[i].peakMinuteSources, r.distinct)
-            points[i].newSources += r.newSources
+            points[i].newSources = points[i].newSources.saturatingAdd(r.newSources)
         }
         var total = base
         for i in points.indices {
-            total += points[i].newSources
+            total = total.saturatingAdd(points[i].newSources)
             points[i].cumulativeSources = total
         }
         return points

@@ -318,8 +318,9 @@ public final class PostgresStore: ObservationStore {
                 SELECT * FROM unnest(\(i.map(\.key.family))::text[], \(i.map(\.key.sensor))::bigint[], \(i.map(\.key.minute))::bigint[],
                   \(i.map(\.delta.events))::bigint[], \(i.map(\.delta.probes))::bigint[], \(i.map(\.delta.distinct))::bigint[], \(i.map(\.delta.newSources))::bigint[])
                 ON CONFLICT (family, sensor_id, minute) DO UPDATE SET
-                  events = intervals.events + EXCLUDED.events, probes = intervals.probes + EXCLUDED.probes,
-                  distinct_sources = intervals.distinct_sources + EXCLUDED.distinct_sources,
+                  events = LEAST(intervals.events + EXCLUDED.events, \(unescaped: StoreLimits.saturationText)),
+                  probes = LEAST(intervals.probes + EXCLUDED.probes, \(unescaped: StoreLimits.saturationText)),
+                  distinct_sources = LEAST(intervals.distinct_sources + EXCLUDED.distinct_sources, \(unescaped: StoreLimits.saturationText)),
                   new_sources = intervals.new_sources + EXCLUDED.new_sources
                 """, logger: logger)
         }
@@ -631,5 +632,6 @@ enum PostgresSchema {
           PRIMARY KEY (family, sensor_id, minute)
         )
         """,
+        "CREATE INDEX intervals_by_sensor_minute ON intervals (sensor_id, minute)",
     ]
 }

@@ -217,8 +217,10 @@ public final class SQLiteStore: ObservationStore {
             sql: """
                 INSERT INTO intervals (family, sensor_id, minute, events, probes, distinct_sources, new_sources) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (family, sensor_id, minute) DO UPDATE SET
-                  events = events + excluded.events, probes = probes + excluded.probes,
-                  distinct_sources = distinct_sources + excluded.distinct_sources, new_sources = new_sources + excluded.new_sources
+                  events = min(events + excluded.events, \(StoreLimits.saturation)),
+                  probes = min(probes + excluded.probes, \(StoreLimits.saturation)),
+                  distinct_sources = min(distinct_sources + excluded.distinct_sources, \(StoreLimits.saturation)),
+                  new_sources = new_sources + excluded.new_sources
                 """)
         for (key, d) in plan.intervals {
             try interval.execute(arguments: [key.family, key.sensor, key.minute, d.events, d.probes, d.distinct, d.newSources])
@@ -491,5 +493,6 @@ enum SQLiteSchema {
           new_sources INTEGER NOT NULL,
           PRIMARY KEY (family, sensor_id, minute)
         ) WITHOUT ROWID;
+        CREATE INDEX intervals_by_sensor_minute ON intervals (sensor_id, minute);
         """
 }
