@@ -136,6 +136,45 @@ import WormWatchTestSupport
     }
 
     @Test(.enabled(if: hasCurl, "needs curl"))
+    func aFollowingPushReportsAsLinesArriveAndFlushesOnSIGINT() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanUp() }
+        let store = ["--data", folder.file("data")]
+        let token = try Self.register("isc", store: store, in: folder.url)
+        try folder.write("isc.token", token)
+        let lines = CenterData.codeRedLog(count: 400, sources: 100).split(separator: "\n", omittingEmptySubsequences: false)
+        let log = try folder.write("access.log", lines[0..<150].joined(separator: "\n") + "\n")
+        let center = try CenterProcess.start(store, in: folder.url)
+        defer { center.stop() }
+        let scan = Process()
+        scan.executableURL = try #require(wormwatchExecutable)
+        scan.arguments = ["scan", "--follow", log, "--push", center.url, "--token-file", "isc.token", "--format", "json"]
+        scan.currentDirectoryURL = folder.url
+        scan.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        scan.standardError = errors
+        try scan.run()
+        func events() throws -> Int { try Self.sensor(center, "isc")["events"] as? Int ?? 0 }
+        // A partial batch is sealed and sent within a few seconds, without waiting for 1,000 lines.
+        var deadline = Date().addingTimeInterval(20)
+        while try events() < 150 && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(try events() == 150)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((lines[150..<400].joined(separator: "\n") + "\n").utf8))
+        try handle.close()
+        deadline = Date().addingTimeInterval(20)
+        while try events() < 400 && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(try events() == 400)
+        // SIGINT ends the follow cleanly: exit 0, everything sent.
+        kill(scan.processIdentifier, SIGINT)
+        scan.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(scan.terminationReason == .exit && scan.terminationStatus == 0, "\(stderr)")
+        #expect(stderr.contains("pushed 400 events"))
+    }
+
+    @Test(.enabled(if: hasCurl, "needs curl"))
     func hostileRequestsGet4xxWhileOthersAreServed() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanUp() }
