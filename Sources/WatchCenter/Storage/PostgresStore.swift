@@ -369,24 +369,31 @@ public final class PostgresStore: ObservationStore {
         let end = minuteOf(query.toNanoseconds - 1)
         return try await withConnection { c in
             let sensor = try await query.sensor.asyncMap { try await self.sensorID($0, c) } ?? BatchPlan.allSensors
+            let stepMinutes = max(1, query.stepSeconds / 60)
             var binds = PostgresBindings()
+            binds.append(stepMinutes)
             binds.append(sensor)
             binds.append(start)
             binds.append(end)
-            var familyClause = ""
+            let sql: String
             if let f = query.family {
                 binds.append(f)
-                familyClause = " AND family = $4"
+                sql = """
+                    SELECT minute / $1 AS bucket, SUM(events)::bigint, SUM(probes)::bigint, MAX(distinct_sources)::bigint, SUM(new_sources)::bigint
+                    FROM intervals WHERE sensor_id = $2 AND minute BETWEEN $3 AND $4 AND family = $5 GROUP BY bucket ORDER BY bucket
+                    """
+            } else {
+                sql = """
+                    SELECT minute / $1 AS bucket, SUM(e)::bigint, SUM(p)::bigint, MAX(d)::bigint, SUM(n)::bigint FROM (
+                      SELECT minute, SUM(events) AS e, SUM(probes) AS p, SUM(distinct_sources) AS d, SUM(new_sources) AS n
+                      FROM intervals WHERE sensor_id = $2 AND minute BETWEEN $3 AND $4 GROUP BY minute) m
+                    GROUP BY bucket ORDER BY bucket
+                    """
             }
             var rows: [MinuteRow] = []
-            let result = try await c.query(
-                PostgresQuery(
-                    unsafeSQL: """
-                        SELECT minute, SUM(events)::bigint, SUM(probes)::bigint, SUM(distinct_sources)::bigint, SUM(new_sources)::bigint
-                        FROM intervals WHERE sensor_id = $1 AND minute BETWEEN $2 AND $3\(familyClause) GROUP BY minute ORDER BY minute
-                        """, binds: binds), logger: self.logger)
-            for try await (m, e, p, d, n) in result.decode((Int64, Int64, Int64, Int64, Int64).self) {
-                rows.append(MinuteRow(minute: m, events: e, probes: p, distinct: d, newSources: n))
+            let result = try await c.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: self.logger)
+            for try await (b, e, p, d, n) in result.decode((Int64, Int64, Int64, Int64, Int64).self) {
+                rows.append(MinuteRow(minute: b * stepMinutes, events: e, probes: p, distinct: d, newSources: n))
             }
             var baseBinds = PostgresBindings()
             baseBinds.append(sensor)

@@ -270,17 +270,29 @@ public final class SQLiteStore: ObservationStore {
                 sensorID = id
             }
             let familyClause = query.family == nil ? "" : " AND family = ?"
-            var arguments: StatementArguments = [sensorID, start, end]
+            let stepMinutes = max(1, query.stepSeconds / 60)
+            var arguments: StatementArguments = [stepMinutes, sensorID, start, end]
             if let f = query.family { arguments += [f] }
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT minute, SUM(events) AS events, SUM(probes) AS probes, SUM(distinct_sources) AS distinct_sources,
-                           SUM(new_sources) AS new_sources
-                    FROM intervals WHERE sensor_id = ? AND minute BETWEEN ? AND ?\(familyClause) GROUP BY minute ORDER BY minute
-                    """, arguments: arguments
-            ).map { row in
-                MinuteRow(minute: row["minute"], events: row["events"], probes: row["probes"], distinct: row["distinct_sources"], newSources: row["new_sources"])
+            // Steps are summed in SQLite, one row a step: with one family a minute has one row;
+            // across families the minutes are summed first (the peak is of the sums).
+            let sql =
+                query.family != nil
+                ? """
+                SELECT minute / ? AS bucket, SUM(events), SUM(probes), MAX(distinct_sources), SUM(new_sources)
+                FROM intervals WHERE sensor_id = ? AND minute BETWEEN ? AND ?\(familyClause) GROUP BY bucket ORDER BY bucket
+                """
+                : """
+                SELECT minute / ? AS bucket, SUM(e), SUM(p), MAX(d), SUM(n) FROM (
+                  SELECT minute, SUM(events) AS e, SUM(probes) AS p, SUM(distinct_sources) AS d, SUM(new_sources) AS n
+                  FROM intervals WHERE sensor_id = ? AND minute BETWEEN ? AND ? GROUP BY minute)
+                GROUP BY bucket ORDER BY bucket
+                """
+            var rows: [MinuteRow] = []
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try cursor.next() {
+                rows.append(
+                    MinuteRow(
+                        minute: (row[0] as Int64) * stepMinutes, events: row[1], probes: row[2], distinct: row[3], newSources: row[4]))
             }
             var baseArguments: StatementArguments = [sensorID, start]
             if let f = query.family { baseArguments += [f] }
