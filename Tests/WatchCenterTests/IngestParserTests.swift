@@ -1,7 +1,7 @@
 import Foundation
 import Sensor
 import Testing
-import WatchCenter
+@testable import WatchCenter
 import WormWatchCore
 
 /// The ingest format: what is accepted, and the exact error — line, field, words — for what is not.
@@ -119,5 +119,62 @@ import WormWatchCore
         #expect(IngestError.Code.bodyTooLarge.httpStatus == 413 && IngestError.Code.tooManyLines.httpStatus == 413)
         #expect(IngestError.Code.allCases.filter { $0 != .bodyTooLarge && $0 != .tooManyLines }.allSatisfy { $0.httpStatus == 400 })
         #expect(IngestError(code: .invalidValue, line: 3, field: "source", message: "bad").description == "line 3: source: bad")
+    }
+}
+
+/// The fast event scanner reads what sensors write, and agrees with the full decoder.
+@Suite struct EventLineScannerTests {
+    let parser = IngestParser()
+
+    func slow(_ line: String) -> SensorEvent? {
+        guard case .event(let e)? = try? parser.decodeLine(Data(line.utf8), number: 1, decoder: JSONDecoder()) else { return nil }
+        return e
+    }
+
+    func fast(_ line: String) -> SensorEvent? {
+        Array(line.utf8).withUnsafeBufferPointer { EventLineScanner.scan($0) }
+    }
+
+    @Test func takesWhatScanWrites() {
+        let evidences = ["/default.ida?NNNN%u9090", "quote \" backslash \\ tab \t", "ünïcödé ✓ 𝄞", "\u{01}\u{1F}", ""]
+        for (i, evidence) in evidences.enumerated() {
+            var e = Make.event(source: UInt32(0x0C00_0000 + i), at: Make.day + Int64(i) * 1_234_567)
+            e.evidence = evidence
+            if i % 2 == 1 {
+                e.recordKind = .packet
+                e.destination = 0
+                e.transport = .udp
+                e.severity = .low
+            }
+            let line = EventNDJSON.line(e).dropLast()
+            #expect(fast(String(line)) == e, "\(line)")
+            #expect(slow(String(line)) == e)
+        }
+    }
+
+    @Test(arguments: [
+        // Taken by both, the same.
+        #"  { "format" : "wormwatch.event/1", "time":"2001-07-19T10:00:00.5Z","source":null,"destination":"44.0.0.1","destination_port":0,"protocol":"udp","family":"f","rule":"r","severity":"medium","evidence":"a\/b\u00e9\ud834\udd1e","input":"i","packet":3}  "#,
+        #"{"format":"wormwatch.event/1","time":"2001-07-19T10:00:00Z","destination_port":80,"protocol":"tcp","family":"f","rule":"r","severity":"high","evidence":"e","input":"i","line":null,"packet":9}"#,
+        // Left to the decoder (another key, a fraction, a duplicate, a lone surrogate, a leading zero, a negative).
+        #"{"format":"wormwatch.event/1","extra":1,"time":"2001-07-19T10:00:00Z","destination_port":80,"protocol":"tcp","family":"f","rule":"r","severity":"high","evidence":"e","input":"i","line":1}"#,
+        #"{"format":"wormwatch.event/1","time":"2001-07-19T10:00:00Z","destination_port":80.0,"protocol":"tcp","family":"f","rule":"r","severity":"high","evidence":"e","input":"i","line":1}"#,
+        #"{"format":"wormwatch.event/1","time":"2001-07-19T10:00:00Z","time":"2001-07-19T10:00:01Z","destination_port":80,"protocol":"tcp","family":"f","rule":"r","severity":"high","evidence":"e","input":"i","line":1}"#,
+        #"{"format":"wormwatch.event/1","time":"2001-07-19T10:00:00Z","destination_port":80,"protocol":"tcp","family":"f","rule":"r","severity":"high","evidence":"\ud834","input":"i","line":1}"#,
+        #"{"format":"wormwatch.event/1","time":"2001-07-19T10:00:00Z","destination_port":080,"protocol":"tcp","family":"f","rule":"r","severity":"high","evidence":"e","input":"i","line":1}"#,
+        #"{"format":"wormwatch.event/1","time":"2001-07-19T10:00:00Z","destination_port":80,"protocol":"tcp","family":"f","rule":"r","severity":"high","evidence":"e","input":"i","line":-1}"#,
+        #"{"format":"wormwatch.event/1","time":"2001-07-19T10:00:00Z","destination_port":80,"protocol":"TCP","family":"f","rule":"r","severity":"high","evidence":"e","input":"i","line":1}"#,
+        #"{"format":"wormwatch.event/1","time":"2001-07-19T10:00:00Z","destination_port":80,"protocol":"tcp","family":"f","rule":"r","severity":"high","evidence":"e","input":"i","line":1} x"#,
+    ])
+    func agreesWithTheDecoder(_ line: String) {
+        if let f = fast(line) {
+            #expect(slow(line) == f)
+        }
+    }
+
+    @Test func theFastPathIsTakenForPlainLinesOnly() {
+        #expect(fast(#"{"format":"wormwatch.event/1","time":"2001-07-19T10:00:00Z","destination_port":80,"protocol":"tcp","family":"f","rule":"r","severity":"high","evidence":"e","input":"i","line":1}"#) != nil)
+        #expect(fast(#"{"format":"wormwatch.event/1","time":"2001-07-19T10:00:00Z","destination_port":80.0,"protocol":"tcp","family":"f","rule":"r","severity":"high","evidence":"e","input":"i","line":1}"#) == nil)
+        #expect(fast(#"{"format":"wormwatch.observation/1"}"#) == nil)
     }
 }

@@ -39,6 +39,14 @@ public struct IngestParser: Sendable {
                 guard lines <= limits.maxLines else {
                     throw IngestError(code: .tooManyLines, line: lineNumber, message: "the batch has more than \(limits.maxLines) lines")
                 }
+                let lineStart = start, lineStop = lineEnd
+                // Most lines are events as a sensor writes them: read without Foundation's decoder.
+                if let event = bytes.withUnsafeBufferPointer({ EventLineScanner.scan(UnsafeBufferPointer(rebasing: $0[lineStart..<lineStop])) }) {
+                    try check(event, line: lineNumber, latest: latest)
+                    batch.events.append(event)
+                    start = stop + 1
+                    continue
+                }
                 let line = try decodeLine(Data(bytes[start..<lineEnd]), number: lineNumber, decoder: decoder)
                 switch line {
                 case .event(let e):
@@ -55,7 +63,8 @@ public struct IngestParser: Sendable {
         return batch
     }
 
-    private func decodeLine(_ data: Data, number: Int, decoder: JSONDecoder) throws(IngestError) -> IngestLine {
+    /// The full decoder (Foundation's), for every line the fast path does not take.
+    func decodeLine(_ data: Data, number: Int, decoder: JSONDecoder) throws(IngestError) -> IngestLine {
         guard String(validating: data, as: UTF8.self) != nil else {
             throw IngestError(code: .notUTF8, line: number, message: "the line is not UTF-8")
         }
