@@ -180,11 +180,16 @@ public final class SQLiteStore: ObservationStore {
             if let first = try Int64.fetchOne(global, arguments: [key.family, source]) { state.globalFirstSeen[key] = first }
             if let first = try Int64.fetchOne(own, arguments: [key.family, source, sensor]) { state.sensorFirstSeen[key] = first }
         }
-        let minute = try db.cachedStatement(sql: "SELECT 1 FROM minute_sources WHERE family = ? AND sensor_id = ? AND minute = ? AND source = ?")
+        // The per-minute source lists are written here, in the same transaction: an insert that
+        // finds its row already there tells the plan the pair was known (one statement, not a
+        // look-up and an insert); apply() then skips the plan's minute inserts.
+        let minute = try db.cachedStatement(sql: "INSERT OR IGNORE INTO minute_sources (family, sensor_id, minute, source) VALUES (?, ?, ?, ?)")
         for m in digest.minuteSources {
             let source = Int64(m.source)
-            if try Int64.fetchOne(minute, arguments: [m.family, sensor, m.minute, source]) != nil { state.sensorMinutes.insert(m) }
-            if try Int64.fetchOne(minute, arguments: [m.family, BatchPlan.allSensors, m.minute, source]) != nil { state.globalMinutes.insert(m) }
+            try minute.execute(arguments: [m.family, sensor, m.minute, source])
+            if db.changesCount == 0 { state.sensorMinutes.insert(m) }
+            try minute.execute(arguments: [m.family, BatchPlan.allSensors, m.minute, source])
+            if db.changesCount == 0 { state.globalMinutes.insert(m) }
         }
         return state
     }
@@ -209,10 +214,7 @@ public final class SQLiteStore: ObservationStore {
             try source.execute(arguments: [s.key.family, address, s.first, s.last, s.events, s.addSensors])
             try own.execute(arguments: [s.key.family, address, sensor, s.first, s.last, s.events])
         }
-        let minute = try db.cachedStatement(sql: "INSERT INTO minute_sources (family, sensor_id, minute, source) VALUES (?, ?, ?, ?)")
-        for m in plan.minuteInserts {
-            try minute.execute(arguments: [m.key.family, m.sensor, m.key.minute, Int64(m.key.source)])
-        }
+        // plan.minuteInserts were written by state().
         let interval = try db.cachedStatement(
             sql: """
                 INSERT INTO intervals (family, sensor_id, minute, events, probes, distinct_sources, new_sources) VALUES (?, ?, ?, ?, ?, ?, ?)
