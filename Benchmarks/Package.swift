@@ -18,6 +18,9 @@ let package = Package(
         // MallocInterposer only: malloc counts without jemalloc (Swift 6.3+); the default
         // RuntimeInterposer trait (ARC counts on Linux with Swift 6.3) is left off.
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        // center-load's HTTP client (already in the main package's graph).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.30.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
     ],
     targets: [
         // Probes per second of the per-probe ReferenceEngine and the ExactEngine
@@ -25,6 +28,20 @@ let package = Package(
         .executableTarget(
             name: "engine-bench",
             dependencies: [.product(name: "Outbreak", package: "WormWatch")]
+        ),
+        // The Watch Center's bounded load generator (loopback only): ingest batches over HTTP,
+        // read-query latencies, and the in-process preload of a month of data.
+        // scripts/bench-center builds it with
+        //     swift build -c release --package-path Benchmarks --product center-load
+        .executableTarget(
+            name: "center-load",
+            dependencies: [
+                .product(name: "WatchCenter", package: "WormWatch"),
+                .product(name: "Sensor", package: "WormWatch"),
+                .product(name: "WormWatchCore", package: "WormWatch"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // What the suites share: the metrics, the tolerances of the threshold check, a timer.
         .target(
