@@ -114,6 +114,40 @@ import WormWatchTestSupport
     }
 
     @Test(arguments: Backend.available)
+    func concurrentBatchesAndRetriesApplyOnceEach(_ backend: Backend) async throws {
+        try await StoreFixture.with(backend) { f in
+            let store = f.store
+            let isc = try await Make.sensor(store, "isc")
+            var batches: [IngestBatch] = []
+            for b in 0..<10 {
+                var events: [SensorEvent] = []
+                for i in 0..<30 {
+                    let source = UInt32(0x0C00_0000 + b * 7 + i % 11)
+                    events.append(Make.event(source: source, at: Make.day + Int64(b * 30 + i) * 1_000_000_000))
+                }
+                batches.append(IngestBatch(events: events))
+            }
+            // Each batch four times at once: applied once, three replays, whatever the order.
+            let receipts = try await withThrowingTaskGroup(of: IngestReceipt.self) { group in
+                for round in 0..<4 {
+                    for (b, batch) in batches.enumerated() {
+                        _ = round
+                        group.addTask { try await Make.ingest(store, batch, sensor: isc, key: "k\(b)") }
+                    }
+                }
+                var all: [IngestReceipt] = []
+                for try await r in group { all.append(r) }
+                return all
+            }
+            #expect(receipts.count == 40 && receipts.filter { !$0.replayed }.count == 10)
+            let sensor = try #require(try await store.sensors().first)
+            #expect(sensor.batches == 10 && sensor.events == 300)
+            #expect(try await store.series(Make.wholeDay()).reduce(0) { $0 + $1.events } == 300)
+            #expect(try await store.families().first?.sources == Int64(Set(batches.flatMap { $0.events.map(\.source) }).count))
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func aSourceSeenByTwoSensorsCountsOnceTogether(_ backend: Backend) async throws {
         try await StoreFixture.with(backend) { f in
             let store = f.store

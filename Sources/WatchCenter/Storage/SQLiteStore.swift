@@ -11,6 +11,7 @@ public final class SQLiteStore: ObservationStore {
     public static let fileName = "watch-center.sqlite"
 
     let pool: DatabasePool
+    let writer: GroupCommitQueue
     /// The data folder.
     public let folder: String
 
@@ -28,12 +29,15 @@ public final class SQLiteStore: ObservationStore {
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // 64 MiB of page cache per connection (SQLite's default is 2 MiB).
+            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         do {
             pool = try DatabasePool(path: folder + "/" + Self.fileName, configuration: config)
         } catch {
             throw .unavailable(store: folder, reason: Self.reason(error))
         }
+        writer = GroupCommitQueue(pool: pool, store: folder)
         let migrator = Self.migrator
         do {
             let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
@@ -140,35 +144,37 @@ public final class SQLiteStore: ObservationStore {
     // MARK: Ingest
 
     public func ingest(_ batch: IngestBatch, sensor: SensorRecord, key: String, bodyDigest: String, now: Int64) async throws(StoreError) -> IngestReceipt {
-        let id = sensor.id
-        return try await writing { db in
-            if let row = try Row.fetchOne(
-                db, sql: "SELECT body_sha256, received_ns, events, observations, new_sources FROM batches WHERE sensor_id = ? AND idempotency_key = ?",
-                arguments: [id, key])
-            {
-                guard (row["body_sha256"] as String) == bodyDigest else { throw StoreError.keyReused(key: key) }
-                return IngestReceipt(
-                    key: key, events: row["events"], observations: row["observations"], newSources: row["new_sources"],
-                    receivedNanoseconds: row["received_ns"], replayed: true)
-            }
-            let digest = BatchDigest(batch)
-            let state = try Self.state(db, digest: digest, sensor: id)
-            let plan = BatchPlan(digest: digest, state: state, sensor: id)
-            try Self.apply(db, plan: plan, batch: batch, sensor: id)
-            let receipt = IngestReceipt(
-                key: key, events: batch.events.count, observations: batch.counts.count, newSources: plan.newSources,
-                receivedNanoseconds: now, replayed: false)
-            try db.execute(
-                sql: """
-                    INSERT INTO batches (sensor_id, idempotency_key, body_sha256, received_ns, events, observations, new_sources)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [id, key, bodyDigest, now, receipt.events, receipt.observations, receipt.newSources])
-            try db.execute(
-                sql: "UPDATE sensors SET last_batch_ns = ?, batches = batches + 1, events = events + ?, observations = observations + ? WHERE id = ?",
-                arguments: [now, receipt.events, receipt.observations, id])
-            return receipt
+        try await writer.submit(batch, sensor: sensor.id, key: key, digest: bodyDigest, now: now).get()
+    }
+
+    /// One batch, inside the writer's transaction.
+    static func ingestOne(_ db: Database, _ batch: IngestBatch, sensor id: Int64, key: String, digest bodyDigest: String, now: Int64) throws -> IngestReceipt {
+        if let row = try Row.fetchOne(
+            db, sql: "SELECT body_sha256, received_ns, events, observations, new_sources FROM batches WHERE sensor_id = ? AND idempotency_key = ?",
+            arguments: [id, key])
+        {
+            guard (row["body_sha256"] as String) == bodyDigest else { throw StoreError.keyReused(key: key) }
+            return IngestReceipt(
+                key: key, events: row["events"], observations: row["observations"], newSources: row["new_sources"],
+                receivedNanoseconds: row["received_ns"], replayed: true)
         }
+        let digest = BatchDigest(batch)
+        let state = try Self.state(db, digest: digest, sensor: id)
+        let plan = BatchPlan(digest: digest, state: state, sensor: id)
+        try Self.apply(db, plan: plan, batch: batch, sensor: id)
+        let receipt = IngestReceipt(
+            key: key, events: batch.events.count, observations: batch.counts.count, newSources: plan.newSources,
+            receivedNanoseconds: now, replayed: false)
+        try db.execute(
+            sql: """
+                INSERT INTO batches (sensor_id, idempotency_key, body_sha256, received_ns, events, observations, new_sources)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [id, key, bodyDigest, now, receipt.events, receipt.observations, receipt.newSources])
+        try db.execute(
+            sql: "UPDATE sensors SET last_batch_ns = ?, batches = batches + 1, events = events + ?, observations = observations + ? WHERE id = ?",
+            arguments: [now, receipt.events, receipt.observations, id])
+        return receipt
     }
 
     static func state(_ db: Database, digest: BatchDigest, sensor: Int64) throws -> BatchState {
