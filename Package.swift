@@ -120,17 +120,23 @@ let package = Package(
         // Fixtures are read by path (#filePath), not bundled.
         .testTarget(name: "SensorTests", dependencies: ["Sensor", "WormWatchCore", "WormWatchTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EmittersTests", dependencies: ["Emitters", "Sensor", "Outbreak", "WormWatchCore", "WormWatchTestSupport"]),
+        // What the Watch Center's test targets share: a fresh store of either backend, batches.
+        .target(
+            name: "WatchCenterTestSupport",
+            dependencies: ["WatchCenter", "Sensor", "WormWatchCore", "WormWatchTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Tests/WatchCenterSupport"
+        ),
         .testTarget(
             name: "WatchCenterTests",
             dependencies: [
-                "WatchCenter", "Sensor", "WormWatchCore", "WormWatchTestSupport",
+                "WatchCenter", "WatchCenterTestSupport", "Sensor", "WormWatchCore", "WormWatchTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(
             name: "WatchCenterServerTests",
             dependencies: [
-                "WatchCenterServer", "WatchCenter", "Sensor", "WormWatchCore", "WormWatchTestSupport",
+                "WatchCenterServer", "WatchCenter", "WatchCenterTestSupport", "Sensor", "WormWatchCore", "WormWatchTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Sensor
 import Testing
+import WatchCenterTestSupport
 import WatchCenter
 import WatchCenterServer
 import WormWatchCore

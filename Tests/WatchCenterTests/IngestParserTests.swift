@@ -1,6 +1,7 @@
 import Foundation
 import Sensor
 import Testing
+import WatchCenterTestSupport
 @testable import WatchCenter
 import WormWatchCore
 

@@ -1,5 +1,6 @@
 import GRDB
 import WatchCenter
+import WatchCenterTestSupport
 
 /// Makes a store's schema look newer than this program knows, as a later version would leave it.
 enum SchemaTamper {

@@ -146,8 +146,9 @@ import WormWatchTestSupport
         let log = try folder.write("access.log", lines[0..<150].joined(separator: "\n") + "\n")
         let center = try CenterProcess.start(store, in: folder.url)
         defer { center.stop() }
+        let executable = try #require(wormwatchExecutable)
         let scan = Process()
-        scan.executableURL = try #require(wormwatchExecutable)
+        scan.executableURL = executable
         scan.arguments = ["scan", "--follow", log, "--push", center.url, "--token-file", "isc.token", "--format", "json"]
         scan.currentDirectoryURL = folder.url
         scan.standardOutput = FileHandle.nullDevice

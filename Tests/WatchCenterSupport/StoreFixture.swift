@@ -10,31 +10,31 @@ import WormWatchTestSupport
 /// The two stores the suite runs against. PostgreSQL runs when WORMWATCH_TEST_POSTGRES_URL
 /// names a server (scripts/postgres-for-tests start prints one; .ci/run sets it), and is
 /// required under CI=true (see ``PostgresAvailabilityTests``).
-enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+public enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite, postgres
 
-    var testDescription: String { rawValue }
+    public var testDescription: String { rawValue }
 
     /// The server URL for the PostgreSQL half, if one is configured.
-    static var postgresURL: String? {
+    public static var postgresURL: String? {
         ProcessInfo.processInfo.environment["WORMWATCH_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The backends this run tests: SQLite always, PostgreSQL when configured or required.
-    static var available: [Backend] {
+    public static var available: [Backend] {
         postgresURL != nil || ExternalTool.isCI ? [.sqlite, .postgres] : [.sqlite]
     }
 }
 
 /// A fresh, empty store of one backend: a temporary folder, or a new PostgreSQL database.
-struct StoreFixture: Sendable {
-    let store: any ObservationStore
-    let backend: Backend
+public struct StoreFixture: Sendable {
+    public let store: any ObservationStore
+    public let backend: Backend
     /// Where to open the same data again (a second server, a reopened store).
-    let location: StoreLocation
+    public let location: StoreLocation
     private let cleanup: @Sendable () async -> Void
 
-    static func make(_ backend: Backend) async throws -> StoreFixture {
+    public static func make(_ backend: Backend) async throws -> StoreFixture {
         switch backend {
         case .sqlite:
             let folder = try TemporaryFolder()
@@ -60,13 +60,13 @@ struct StoreFixture: Sendable {
     }
 
     /// Closes the store and removes its data.
-    func tearDown() async {
+    public func tearDown() async {
         await store.close()
         await cleanup()
     }
 
     /// Runs `body` with a fresh store, then removes it.
-    static func with(_ backend: Backend, _ body: (StoreFixture) async throws -> Void) async throws {
+    public static func with(_ backend: Backend, _ body: (StoreFixture) async throws -> Void) async throws {
         let fixture = try await make(backend)
         do {
             try await body(fixture)
@@ -79,14 +79,14 @@ struct StoreFixture: Sendable {
 }
 
 /// Statements the tests run as the administrator of the test server (create and drop databases).
-enum PostgresAdmin {
-    static func url(_ base: String, database: String) -> String {
+public enum PostgresAdmin {
+    public static func url(_ base: String, database: String) -> String {
         guard var c = URLComponents(string: base) else { return base }
         c.path = "/" + database
         return c.string ?? base
     }
 
-    static func run(_ base: String, _ sql: String) async throws {
+    public static func run(_ base: String, _ sql: String) async throws {
         guard let c = URLComponents(string: base), let host = c.host else { throw StoreError.unavailable(store: base, reason: "bad URL") }
         let configuration = PostgresClient.Configuration(
             host: host, port: c.port ?? 5432, username: c.user ?? "postgres", password: c.password,
@@ -101,34 +101,34 @@ enum PostgresAdmin {
 }
 
 /// Building blocks of test batches.
-enum Make {
+public enum Make {
     /// 2001-07-19T00:00:00Z in nanoseconds.
-    static let day: Int64 = 995_500_800 * 1_000_000_000
-    static let minute: Int64 = 60_000_000_000
+    public static let day: Int64 = 995_500_800 * 1_000_000_000
+    public static let minute: Int64 = 60_000_000_000
     /// A clock in 2026, for the future limit.
-    static let now: Int64 = 1_796_000_000 * 1_000_000_000
+    public static let now: Int64 = 1_796_000_000 * 1_000_000_000
 
-    static func event(_ family: String = "code-red-v2", source: UInt32, at time: Int64, record: Int = 1) -> SensorEvent {
+    public static func event(_ family: String = "code-red-v2", source: UInt32, at time: Int64, record: Int = 1) -> SensorEvent {
         SensorEvent(
             timeNanoseconds: time, source: source, destination: 0x2C00_0001, destinationPort: 80, transport: .tcp, family: family,
             ruleID: family, severity: .high, evidence: "GET /default.ida?NNNN", input: "access.log", recordKind: .line, record: record)
     }
 
-    static func address(_ text: String) -> UInt32 { IPv4Address(text)?.value ?? 0 }
+    public static func address(_ text: String) -> UInt32 { IPv4Address(text)?.value ?? 0 }
 
     /// Registers a sensor watching 44.0.0.0/8 (or the given blocks).
-    static func sensor(_ store: any ObservationStore, _ name: String, monitors: String = "44.0.0.0/8") async throws -> SensorRecord {
+    public static func sensor(_ store: any ObservationStore, _ name: String, monitors: String = "44.0.0.0/8") async throws -> SensorRecord {
         try await store.addSensor(name: name, monitors: try SensorRegistration.monitors(monitors), tokenHash: SensorToken.hash(of: "token-" + name), now: now)
     }
 
     /// Ingests a batch under `key`, its digest the hash of its NDJSON.
     @discardableResult
-    static func ingest(_ store: any ObservationStore, _ batch: IngestBatch, sensor: SensorRecord, key: String) async throws -> IngestReceipt {
+    public static func ingest(_ store: any ObservationStore, _ batch: IngestBatch, sensor: SensorRecord, key: String) async throws -> IngestReceipt {
         try await store.ingest(batch, sensor: sensor, key: key, bodyDigest: SensorToken.hash(of: String(decoding: batch.ndjson(), as: UTF8.self)), now: now)
     }
 
     /// The whole 2001-07-19 day in minutes.
-    static func wholeDay(family: String? = "code-red-v2", sensor: String? = nil, step: Int64 = 60) -> SeriesQuery {
+    public static func wholeDay(family: String? = "code-red-v2", sensor: String? = nil, step: Int64 = 60) -> SeriesQuery {
         SeriesQuery(family: family, sensor: sensor, fromNanoseconds: day, toNanoseconds: day + 1_440 * minute, stepSeconds: step)
     }
 }
