@@ -9,15 +9,19 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Replay a simulated outbreak into a Watch Center, each monitor as a sensor.",
         discussion: """
-        Runs the scenario once, then pushes what each of its monitors saw — per interval:
-        probes, distinct sources, new sources (named when the monitor records probes, counted
-        otherwise) — in wormwatch.observation/1 lines, each interval when it ends in simulated
-        time divided by --speed. Each monitor pushes with its own sensor's token, read from
-        --token-dir/MONITOR.token; a missing one is reported with the command that registers it.
+        Runs the scenario once, then pushes what each of its monitors saw: per
+        interval, probes, distinct sources and new sources (named when the
+        monitor records probes, counted otherwise), in wormwatch.observation/1
+        lines, each interval when it ends in simulated time divided by --speed.
+        Each monitor pushes with its own sensor's token, read from
+        --token-dir/MONITOR.token; a missing one is reported with the command
+        that registers it.
 
         Examples:
-          wormwatch replay codered-v2 --speed 600 --push http://127.0.0.1:8080 --token-dir tokens
-          wormwatch replay my-worm.yaml --speed max --push http://127.0.0.1:8080 --token-dir tokens
+          wormwatch replay codered-v2 --speed 600 \\
+            --push http://127.0.0.1:8080 --token-dir tokens
+          wormwatch replay my-worm.yaml --speed max \\
+            --push http://127.0.0.1:8080 --token-dir tokens
         """
     )
 

@@ -15,36 +15,43 @@ struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Find worm probes in web server logs and packet captures.",
         discussion: """
-        Reads each FILE (- is standard input): Apache/NCSA common or combined logs, IIS W3C
-        extended logs, pcap or pcapng captures, each optionally gzip-compressed; the kind is
-        detected from the first bytes unless --input-format says. Every request and packet is
-        matched against the rules (the built-in ones, see docs/rules-format.md, plus any
-        --rules files) on the decoded URI, so encodings do not hide a probe.
+        Reads each FILE (- is standard input): Apache/NCSA common or combined logs,
+        IIS W3C extended logs, pcap or pcapng captures, each optionally
+        gzip-compressed; the kind is detected from the first bytes unless
+        --input-format says. Every request and packet is matched against the rules
+        (the built-in ones, see docs/rules-format.md, plus any --rules files) on the
+        decoded URI, so encodings do not hide a probe.
 
-        stdout: a summary table per worm family (table, the default on a terminal), the same
-        as json or csv, or every event as NDJSON (ndjson, the default otherwise). --events also
-        writes the NDJSON events to a file, --series the new distinct sources per minute and
-        family (CSV, or JSON for a .json file). Damaged lines and packets are skipped and
-        counted; the first few are named on stderr.
+        stdout: a summary table per worm family (table, the default on a terminal),
+        the same as json or csv, or every event as NDJSON (ndjson, the default
+        otherwise). --events also writes the NDJSON events to a file, --series the
+        new distinct sources per minute and family (CSV, or JSON for a .json file).
+        Damaged lines and packets are skipped and counted; the first few are named
+        on stderr.
 
-        Exit status: 0 everything was read; 1 finished but skipped damaged input; 65 an input
-        is not a log or capture, or a rules file is invalid; 66 an input cannot be read;
-        64 bad options; 73 an output cannot be written.
+        Exit status: 0 everything was read; 1 finished but skipped damaged input; 65
+        an input is not a log or capture, or a rules file is invalid; 66 an input
+        cannot be read; 64 bad options; 73 an output cannot be written.
 
         Examples:
           wormwatch scan /var/log/apache2/access.log
           wormwatch scan access.log.1.gz u_ex010719.log --format ndjson > events.ndjson
-          wormwatch scan telescope.pcap --rules rules/telescope.yaml --series new-sources.csv
+          wormwatch scan telescope.pcap --rules rules/telescope.yaml \\
+            --series new-sources.csv
           wormwatch scan other_vhosts_access.log --apache-log-format vhost_combined
-          wormwatch scan proxy.log --apache-log-format '%a %t "%m %U%q %H" %>s "%{User-Agent}i"'
-          wormwatch scan --follow /var/log/apache2/access.log /var/log/iis/u_ex*.log --format ndjson
-          wormwatch scan --follow access.log --push http://center:8080 --token-file isc.token
+          wormwatch scan proxy.log \\
+            --apache-log-format '%a %t "%m %U%q %H" %>s "%{User-Agent}i"'
+          wormwatch scan --follow /var/log/apache2/access.log \\
+            /var/log/iis/u_ex*.log --format ndjson
+          wormwatch scan --follow access.log \\
+            --push http://center:8080 --token-file isc.token
 
-        Pushing (--push URL): events go to a Watch Center in batches of --batch-lines, each
-        first written to a spool folder and deleted only once the center has it; while the
-        center is unreachable they wait there and are retried, oldest first, also by a later
-        run. The token comes from --token-file or WORMWATCH_TOKEN, never the command line.
-        Exit status 69 if batches were left in the spool.
+        Pushing (--push URL): events go to a Watch Center in batches of
+        --batch-lines, each first written to a spool folder and deleted only once
+        the center has it; while the center is unreachable they wait there and are
+        retried, oldest first, also by a later run. The token comes from
+        --token-file or WORMWATCH_TOKEN, never the command line. Exit status 69 if
+        batches were left in the spool.
         """
     )
 

@@ -21,9 +21,9 @@ struct SensorCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register a sensor and print its token (once: only a hash is stored).",
             discussion: """
-            The token goes to stdout alone, so it can be saved straight to a file the sensor
-            reads (--token-file) — keep that file private. The blocks the sensor watches are
-            what the estimates count as the monitored address space.
+            The token goes to stdout alone, so it can be saved straight to a file
+            the sensor reads (--token-file): keep that file private. The blocks the
+            sensor watches are what the estimates count as monitored address space.
 
             Example:
               wormwatch sensor add isc-telescope --monitors 44.0.0.0/8 > isc.token
@@ -77,8 +77,8 @@ struct SensorCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List sensors: what each watches, its last batch and totals, and which went silent.",
             discussion: """
-            A sensor that has sent nothing for --silent-after seconds (or never sent anything) is
-            shown as "silent since …": did its data arrive?
+            A sensor that has sent nothing for --silent-after seconds (or never
+            sent anything) is shown as "silent since …": did its data arrive?
 
             Example:
               wormwatch sensor list --silent-after 300
