@@ -10,14 +10,7 @@ import WormWatchCore
 /// `ingest` (one transaction each), each phase timed on its own. For profiling.
 enum InProcess {
     static func run(_ o: Options) async throws {
-        let location: StoreLocation
-        if let folder = o.string("data") {
-            location = .folder(folder)
-        } else if let url = o.string("database") {
-            location = .postgres(url)
-        } else {
-            throw Failure("inprocess (--data DIR | --database URL) [--batches N] [--lines L] [--seed S]")
-        }
+        let location = try o.store(usage: "inprocess (--data DIR | --database URL) [--batches N] [--lines L] [--seed S]")
         let batches = try o.int("batches", 200)
         let lines = try o.int("lines", 1_000)
         let events = EventWorkload(batches: batches, lines: lines, days: try o.int("days", 30), seed: UInt64(try o.int("seed", 1))).make()

@@ -15,14 +15,7 @@ import WormWatchCore
 ///   from sources the telescope has already seen, one batch per day.
 enum Preload {
     static func run(_ o: Options) async throws {
-        let location: StoreLocation
-        if let folder = o.string("data") {
-            location = .folder(folder)
-        } else if let url = o.string("database") {
-            location = .postgres(url)
-        } else {
-            throw Failure("preload (--data DIR | --database URL) [--sources N] [--days D] [--events E] [--seed S]")
-        }
+        let location = try o.store(usage: "preload (--data DIR | --database URL) [--sources N] [--days D] [--events E] [--seed S]")
         let total = try o.int("sources", 5_000_000)
         let days = max(1, try o.int("days", 30))
         let eventCount = try o.int("events", 1_000_000)

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import WatchCenter
 
 /// Fails with a one-line message (exit 64 for usage, 69 for a service that did not answer).
 struct Failure: Error, CustomStringConvertible {
@@ -17,6 +18,13 @@ struct Failure: Error, CustomStringConvertible {
 struct Options {
     var values: [String: String] = [:]
     var words: [String] = []
+
+    /// `--data DIR` or `--database URL`, else a usage failure.
+    func store(usage: String) throws -> StoreLocation {
+        if let folder = string("data") { return .folder(folder) }
+        if let url = string("database") { return .postgres(url) }
+        throw Failure(usage)
+    }
 
     init(_ arguments: ArraySlice<String>) throws {
         var i = arguments.startIndex
