@@ -154,7 +154,7 @@ struct FollowTests {
         #expect(plainReports[3].error != nil)  // a plain scan cannot open it; following waits for it
         #expect(followed.matcher.statistics == plain.matcher.statistics)
         // It stopped once all four had been quiet for the idle limit, not before.
-        #expect(elapsed >= 0.3 && elapsed < 5)
+        #expect(elapsed >= 0.3 && elapsed < 30)  // the upper bound only catches a follow that never stops
     }
 }
 
@@ -190,7 +190,8 @@ struct AsyncScanTests {
         let cancelled = ContinuousClock.now
         task.cancel()
         let outcome = try await task.value
-        #expect(ContinuousClock.now - cancelled < .seconds(2))
+        // Without the cancel it would wait for ever; the bound is loose so a loaded machine passes.
+        #expect(ContinuousClock.now - cancelled < .seconds(30))
         #expect(outcome.cancelled)
         #expect(outcome.inputs.first?.records ?? 0 > 0)
     }
