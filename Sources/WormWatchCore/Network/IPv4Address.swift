@@ -8,17 +8,38 @@ public struct IPv4Address: Hashable, Comparable, Sendable, CustomStringConvertib
     @inlinable
     public init(_ value: UInt32) { self.value = value }
 
-    /// Parses a dotted quad such as `198.137.240.91`; `nil` if it is not one.
+    /// Parses a dotted quad such as `198.137.240.91`; `nil` if it is not one (each part one to
+    /// three ASCII digits, at most 255; nothing else, not even spaces).
     public init?(_ text: some StringProtocol) {
-        var parts: [UInt32] = []
-        parts.reserveCapacity(4)
-        for piece in text.split(separator: ".", omittingEmptySubsequences: false) {
-            guard !piece.isEmpty, piece.count <= 3, piece.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  let v = UInt32(piece), v <= 255 else { return nil }
-            parts.append(v)
+        var text = String(text)
+        guard let parsed = text.withUTF8({ Self.parse($0) }) else { return nil }
+        value = parsed
+    }
+
+    /// Parses a dotted quad from its UTF-8 bytes, without allocating.
+    @inlinable
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        var value: UInt32 = 0
+        var part: UInt32 = 0
+        var digits = 0
+        var dots = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, dots < 3 else { return nil }
+                value = value << 8 | part
+                part = 0
+                digits = 0
+                dots += 1
+            } else {
+                let d = byte &- UInt8(ascii: "0")
+                guard d < 10, digits < 3 else { return nil }
+                part = part * 10 + UInt32(d)
+                digits += 1
+                guard part <= 255 else { return nil }
+            }
         }
-        guard parts.count == 4 else { return nil }
-        value = parts[0] << 24 | parts[1] << 16 | parts[2] << 8 | parts[3]
+        guard dots == 3, digits > 0 else { return nil }
+        return value << 8 | part
     }
 
     /// The dotted quad.
