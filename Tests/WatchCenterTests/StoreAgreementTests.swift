@@ -6,8 +6,10 @@ import WatchCenter
 import WormWatchCore
 
 /// Many random batches — several sensors, families, out-of-order times, retries — applied to
-/// each store, and every aggregate compared with a naive model that keeps every line and
-/// counts from scratch.
+/// each store, through two stores on the same database (as two servers, or a server and a
+/// command), some at once (one commit group), with reads in between that fold what SQLite
+/// keeps pending; every aggregate compared with a naive model that keeps every line and counts
+/// from scratch.
 @Suite struct StoreAgreementTests {
     struct Line {
         var sensor: String
@@ -74,6 +76,8 @@ import WormWatchCore
     func randomBatchesAgreeWithTheNaiveModel(_ backend: Backend) async throws {
         try await StoreFixture.with(backend) { f in
             let store = f.store
+            let other = try await f.location.open()
+            let stores = [store, other]
             let names = ["caida", "isc", "sans"]
             var sensors: [String: SensorRecord] = [:]
             for n in names { sensors[n] = try await Make.sensor(store, n) }
@@ -114,8 +118,19 @@ import WormWatchCore
                 }
                 model.lines += lines
                 let key = "b\(b)"
-                try await Make.ingest(store, batch, sensor: sensors[sensor]!, key: key)
+                let through = stores[dice.next(2)]
+                if dice.next(3) == 0, let earlier = sent.last, earlier.sensor != sensor || earlier.key != key {
+                    // Two batches at once; this one and a retry of the last, which must replay.
+                    let (newBatch, newSensor, retry, retrySensor) = (batch, sensors[sensor]!, earlier, sensors[earlier.sensor]!)
+                    async let a = Make.ingest(through, newBatch, sensor: newSensor, key: key)
+                    async let b = Make.ingest(through, retry.batch, sensor: retrySensor, key: retry.key)
+                    let (first, second) = try await (a, b)
+                    #expect(!first.replayed && second.replayed)
+                } else {
+                    try await Make.ingest(through, batch, sensor: sensors[sensor]!, key: key)
+                }
                 sent.append((sensor, key, batch))
+                if dice.next(5) == 0 { _ = try await stores[dice.next(2)].sources(SourcesQuery(limit: 1)) }
                 // Now and then a retry of an earlier batch: applied once.
                 if dice.next(4) == 0, let again = sent.randomElement(using: &dice) {
                     #expect(try await Make.ingest(store, again.batch, sensor: sensors[again.sensor]!, key: again.key).replayed)
@@ -140,6 +155,7 @@ import WormWatchCore
                 cursor = page.next
             } while cursor != nil
             #expect(all == model.sources())
+            await other.close()
         }
     }
 }

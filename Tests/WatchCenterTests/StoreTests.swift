@@ -259,7 +259,7 @@ import WormWatchTestSupport
                     Issue.record("expected schemaTooNew, got \(error)")
                     return
                 }
-                #expect(found > known && known == StoreSchema.version)
+                #expect(found > known && known == (backend == .sqlite ? StoreSchema.sqlite : StoreSchema.postgres))
             }
         }
     }

@@ -54,8 +54,10 @@ public protocol ObservationStore: Sendable {
     func close() async
 }
 
-/// The shared part of ingest: the highest schema version both stores know.
+/// The schema versions this program knows, per store (a store refuses a newer one).
 public enum StoreSchema {
-    /// The current schema version.
-    public static let version = 1
+    /// SQLite's: 1, the tables; 2, batches log their sources (folded into the tables later).
+    public static let sqlite = 2
+    /// PostgreSQL's.
+    public static let postgres = 1
 }

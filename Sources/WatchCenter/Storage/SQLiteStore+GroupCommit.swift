@@ -5,6 +5,13 @@ import Synchronization
 /// together in one transaction — each in a savepoint of its own, so one refused batch (a reused
 /// key) leaves the others — and committed (one fsync) before any of them is acknowledged.
 /// Durability and all-or-nothing hold per batch; the commit's cost is shared.
+///
+/// The queue also owns the pending sources (``PendingSources``): a batch's sightings join them
+/// once its transaction has committed, and the queue folds them into the tables when there are
+/// many, or when a reader asks (``fold()``), between groups. Another process (or another
+/// store on the same folder) may write too: every write transaction first asks SQLite's
+/// `data_version`, and reads the pending sources from the log again when someone else has
+/// committed since.
 final class GroupCommitQueue: Sendable {
     struct Job: Sendable {
         var batch: IngestBatch
@@ -17,13 +24,25 @@ final class GroupCommitQueue: Sendable {
 
     struct State {
         var jobs: [Job] = []
+        var foldWaiters: [CheckedContinuation<Result<Void, StoreError>, Never>] = []
         var writing = false
+    }
+
+    /// The pending sources as of `data_version` `version` of the writer's connection; nil until
+    /// read from the log.
+    struct Tracked {
+        var pending: PendingSources?
+        var version: Int64 = 0
     }
 
     /// The most batches in one transaction.
     static let maxGroup = 32
+    /// Pending sources that trigger a fold.
+    static let foldThreshold = 200_000
 
     let state = Mutex(State())
+    /// Touched only by the drain task (one at a time), behind a lock for Sendable's sake.
+    let tracked = Mutex(Tracked())
     let pool: DatabasePool
     let store: String
 
@@ -31,6 +50,9 @@ final class GroupCommitQueue: Sendable {
         self.pool = pool
         self.store = store
     }
+
+    /// Whether this store has sightings pending (as far as it knows).
+    var hasPending: Bool { tracked.withLock { !($0.pending?.isEmpty ?? true) } }
 
     func submit(_ batch: IngestBatch, sensor: Int64, key: String, digest: String, now: Int64) async -> Result<IngestReceipt, StoreError> {
         await withCheckedContinuation { continuation in
@@ -45,44 +67,132 @@ final class GroupCommitQueue: Sendable {
         }
     }
 
+    /// Folds the pending sources into the tables (after the batches queued before the call).
+    func fold() async throws(StoreError) {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, StoreError>, Never>) in
+            let start = state.withLock { s -> Bool in
+                s.foldWaiters.append(continuation)
+                guard !s.writing else { return false }
+                s.writing = true
+                return true
+            }
+            if start { Task { await self.drain() } }
+        }
+        try result.get()
+    }
+
+    /// The pending sources as the log holds them now, inside a write transaction: what is
+    /// tracked, unless another connection has committed since (or nothing was read yet).
+    private func current(_ db: Database) throws -> (pending: PendingSources, version: Int64, reread: Bool) {
+        let version = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0
+        let known = tracked.withLock { $0 }
+        if let pending = known.pending, known.version == version { return (pending, version, false) }
+        return (try SQLiteStore.loadPending(db, store: store), version, true)
+    }
+
     private func drain() async {
         while true {
-            let group: [Job] = state.withLock { s in
+            let (group, waiters): ([Job], [CheckedContinuation<Result<Void, StoreError>, Never>]) = state.withLock { s in
                 let taken = Array(s.jobs.prefix(Self.maxGroup))
                 s.jobs.removeFirst(taken.count)
-                if taken.isEmpty { s.writing = false }
-                return taken
-            }
-            guard !group.isEmpty else { return }
-            let outcome: Result<[Result<IngestReceipt, StoreError>], any Error>
-            do {
-                let results = try await pool.write { db in
-                    var results: [Result<IngestReceipt, StoreError>] = []
-                    for job in group {
-                        do {
-                            var receipt: IngestReceipt?
-                            try db.inSavepoint {
-                                receipt = try SQLiteStore.ingestOne(db, job.batch, sensor: job.sensor, key: job.key, digest: job.digest, now: job.now)
-                                return .commit
-                            }
-                            if let receipt { results.append(.success(receipt)) }
-                        } catch let error as StoreError {
-                            results.append(.failure(error))
-                        }
-                    }
-                    return results
+                // Folds wait for the batches queued before them.
+                var waiters: [CheckedContinuation<Result<Void, StoreError>, Never>] = []
+                if taken.isEmpty {
+                    waiters = s.foldWaiters
+                    s.foldWaiters = []
+                    if waiters.isEmpty { s.writing = false }
                 }
-                outcome = .success(results)
-            } catch {
-                outcome = .failure(error)
+                return (taken, waiters)
             }
-            switch outcome {
-            case .success(let results):
-                for (job, result) in zip(group, results) { job.done.resume(returning: result) }
-            case .failure(let error):
-                let failure = StoreError.failed(store: store, reason: SQLiteStore.reason(error))
-                for job in group { job.done.resume(returning: .failure(failure)) }
+            if !group.isEmpty {
+                await commit(group)
+                if tracked.withLock({ $0.pending?.count ?? 0 }) >= Self.foldThreshold { _ = await foldNow() }
+            } else if !waiters.isEmpty {
+                let result = await foldNow()
+                for w in waiters { w.resume(returning: result) }
+            } else {
+                return
             }
         }
+    }
+
+    private func foldNow() async -> Result<Void, StoreError> {
+        do {
+            let version = try await pool.write { db -> Int64 in
+                let (pending, version, _) = try self.current(db)
+                try SQLiteStore.fold(db, pending)
+                return version
+            }
+            tracked.withLock { $0 = Tracked(pending: PendingSources(), version: version) }
+            return .success(())
+        } catch {
+            tracked.withLock { $0.pending = nil }
+            if let error = error as? StoreError { return .failure(error) }
+            return .failure(.failed(store: store, reason: SQLiteStore.reason(error)))
+        }
+    }
+
+    private func commit(_ group: [Job]) async {
+        typealias Outcome = (results: [Result<IngestReceipt, StoreError>], staged: PendingSources, base: PendingSources?, version: Int64)
+        let outcome: Result<Outcome, any Error>
+        do {
+            let done = try await pool.write { db -> Outcome in
+                var results: [Result<IngestReceipt, StoreError>] = []
+                var staged = PendingSources()
+                let (committed, version, reread) = try self.current(db)
+                for job in group {
+                    do {
+                        var outcome: (receipt: IngestReceipt, staged: [(PendingSighting, stored: Int64?)])?
+                        try db.inSavepoint {
+                            // A temporary view, gone before `staged` grows (no copy of it).
+                            outcome = try SQLiteStore.ingestOne(
+                                db, job.batch, sensor: job.sensor, key: job.key, digest: job.digest, now: job.now,
+                                pending: PendingLayers(committed: committed, staged: staged))
+                            return .commit
+                        }
+                        if let outcome {
+                            results.append(.success(outcome.receipt))
+                            for (sighting, stored) in outcome.staged { staged.add(sighting, sensor: job.sensor, stored: stored) }
+                        }
+                    } catch let error as StoreError {
+                        results.append(.failure(error))
+                    }
+                }
+                return (results, staged, reread ? committed : nil, version)
+            }
+            outcome = .success(done)
+        } catch {
+            outcome = .failure(error)
+        }
+        switch outcome {
+        case .success(let done):
+            // Committed: the sightings are now durable in the log, and join the pending ones.
+            tracked.withLock { t in
+                if let base = done.base { t.pending = base }
+                t.pending?.merge(done.staged)
+                t.version = done.version
+            }
+            for (job, result) in zip(group, done.results) { job.done.resume(returning: result) }
+        case .failure(let error):
+            tracked.withLock { $0.pending = nil }
+            let failure = StoreError.failed(store: store, reason: SQLiteStore.reason(error))
+            for job in group { job.done.resume(returning: .failure(failure)) }
+        }
+    }
+}
+
+/// The pending sightings a batch meets: those of earlier groups, and those of earlier batches
+/// of its own group (newer, so asked first).
+struct PendingLayers {
+    let committed: PendingSources
+    let staged: PendingSources
+
+    func globalFirst(_ key: SourceKey) -> Int64? {
+        staged.global[key]?.first ?? committed.global[key]?.first
+    }
+
+    func ownFirst(_ key: SourceKey, sensor: Int64) -> Int64? {
+        let k = PendingSources.OwnKey(key: key, sensor: sensor)
+        return staged.own[k]?.first ?? committed.own[k]?.first
     }
 }

@@ -37,13 +37,12 @@ public final class SQLiteStore: ObservationStore {
         } catch {
             throw .unavailable(store: folder, reason: Self.reason(error))
         }
-        writer = GroupCommitQueue(pool: pool, store: folder)
         let migrator = Self.migrator
         do {
             let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
             if superseded {
                 let applied = (try? pool.read { db in try migrator.appliedIdentifiers(db) }) ?? []
-                throw StoreError.schemaTooNew(store: folder, found: applied.count, known: StoreSchema.version)
+                throw StoreError.schemaTooNew(store: folder, found: applied.count, known: StoreSchema.sqlite)
             }
             try migrator.migrate(pool)
         } catch let error as StoreError {
@@ -51,6 +50,7 @@ public final class SQLiteStore: ObservationStore {
         } catch {
             throw .unavailable(store: folder, reason: "cannot bring the schema up to date (\(Self.reason(error)))")
         }
+        writer = GroupCommitQueue(pool: pool, store: folder)
     }
 
     static func reason(_ error: any Error) -> String {
@@ -63,6 +63,9 @@ public final class SQLiteStore: ObservationStore {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
             try db.execute(sql: SQLiteSchema.v1)
+        }
+        m.registerMigration("v2") { db in
+            try db.execute(sql: SQLiteSchema.v2)
         }
         return m
     }
@@ -147,21 +150,33 @@ public final class SQLiteStore: ObservationStore {
         try await writer.submit(batch, sensor: sensor.id, key: key, digest: bodyDigest, now: now).get()
     }
 
-    /// One batch, inside the writer's transaction.
-    static func ingestOne(_ db: Database, _ batch: IngestBatch, sensor id: Int64, key: String, digest bodyDigest: String, now: Int64) throws -> IngestReceipt {
+    /// One batch, inside the writer's transaction: its receipt, and the sightings to add to
+    /// the pending sources once its savepoint stands. `pending` is what earlier groups and
+    /// batches left pending.
+    static func ingestOne(
+        _ db: Database, _ batch: IngestBatch, sensor id: Int64, key: String, digest bodyDigest: String, now: Int64,
+        pending: PendingLayers
+    ) throws -> (receipt: IngestReceipt, staged: [(PendingSighting, stored: Int64?)]) {
         if let row = try Row.fetchOne(
             db, sql: "SELECT body_sha256, received_ns, events, observations, new_sources FROM batches WHERE sensor_id = ? AND idempotency_key = ?",
             arguments: [id, key])
         {
             guard (row["body_sha256"] as String) == bodyDigest else { throw StoreError.keyReused(key: key) }
-            return IngestReceipt(
-                key: key, events: row["events"], observations: row["observations"], newSources: row["new_sources"],
-                receivedNanoseconds: row["received_ns"], replayed: true)
+            return (
+                IngestReceipt(
+                    key: key, events: row["events"], observations: row["observations"], newSources: row["new_sources"],
+                    receivedNanoseconds: row["received_ns"], replayed: true), []
+            )
         }
         let digest = BatchDigest(batch)
-        let state = try Self.state(db, digest: digest, sensor: id)
+        let (state, stored) = try Self.state(db, digest: digest, sensor: id, pending: pending)
         let plan = BatchPlan(digest: digest, state: state, sensor: id)
-        try Self.apply(db, plan: plan, batch: batch, sensor: id)
+        let sightings = plan.sources.map { u in
+            PendingSighting(
+                key: u.key, globalFirst: min(u.first, state.globalFirstSeen[u.key] ?? u.first),
+                ownFirst: min(u.first, state.sensorFirstSeen[u.key] ?? u.first), last: u.last, events: u.events, addSensors: u.addSensors)
+        }
+        try Self.apply(db, plan: plan, sightings: sightings, batch: batch, sensor: id)
         let receipt = IngestReceipt(
             key: key, events: batch.events.count, observations: batch.counts.count, newSources: plan.newSources,
             receivedNanoseconds: now, replayed: false)
@@ -174,17 +189,30 @@ public final class SQLiteStore: ObservationStore {
         try db.execute(
             sql: "UPDATE sensors SET last_batch_ns = ?, batches = batches + 1, events = events + ?, observations = observations + ? WHERE id = ?",
             arguments: [now, receipt.events, receipt.observations, id])
-        return receipt
+        return (receipt, sightings.map { ($0, stored[$0.key] ?? nil) })
     }
 
-    static func state(_ db: Database, digest: BatchDigest, sensor: Int64) throws -> BatchState {
+    /// What the store holds of the batch's keys — pending sightings first, then the tables —
+    /// and, for sources not pending, the tables' first sightings (nil: not there).
+    static func state(_ db: Database, digest: BatchDigest, sensor: Int64, pending: PendingLayers) throws -> (BatchState, [SourceKey: Int64?]) {
         var state = BatchState()
+        var stored: [SourceKey: Int64?] = [:]
         let global = try db.cachedStatement(sql: "SELECT first_seen_ns FROM sources WHERE family = ? AND source = ?")
         let own = try db.cachedStatement(sql: "SELECT first_seen_ns FROM source_sensors WHERE family = ? AND source = ? AND sensor_id = ?")
         for key in digest.sightings.keys {
             let source = Int64(key.source)
-            if let first = try Int64.fetchOne(global, arguments: [key.family, source]) { state.globalFirstSeen[key] = first }
-            if let first = try Int64.fetchOne(own, arguments: [key.family, source, sensor]) { state.sensorFirstSeen[key] = first }
+            if let first = pending.globalFirst(key) {
+                state.globalFirstSeen[key] = first
+            } else {
+                let first = try Int64.fetchOne(global, arguments: [key.family, source])
+                stored[key] = first
+                if let first { state.globalFirstSeen[key] = first }
+            }
+            if let first = pending.ownFirst(key, sensor: sensor) {
+                state.sensorFirstSeen[key] = first
+            } else if state.globalFirstSeen[key] != nil, let first = try Int64.fetchOne(own, arguments: [key.family, source, sensor]) {
+                state.sensorFirstSeen[key] = first
+            }
         }
         // The per-minute source lists are written here, in the same transaction: an insert that
         // finds its row already there tells the plan the pair was known (one statement, not a
@@ -197,28 +225,15 @@ public final class SQLiteStore: ObservationStore {
             try minute.execute(arguments: [m.family, BatchPlan.allSensors, m.minute, source])
             if db.changesCount == 0 { state.globalMinutes.insert(m) }
         }
-        return state
+        return (state, stored)
     }
 
-    static func apply(_ db: Database, plan: BatchPlan, batch: IngestBatch, sensor: Int64) throws {
-        let source = try db.cachedStatement(
-            sql: """
-                INSERT INTO sources (family, source, first_seen_ns, last_seen_ns, events, sensors) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (family, source) DO UPDATE SET
-                  first_seen_ns = min(first_seen_ns, excluded.first_seen_ns), last_seen_ns = max(last_seen_ns, excluded.last_seen_ns),
-                  events = events + excluded.events, sensors = sensors + excluded.sensors
-                """)
-        let own = try db.cachedStatement(
-            sql: """
-                INSERT INTO source_sensors (family, source, sensor_id, first_seen_ns, last_seen_ns, events) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (family, source, sensor_id) DO UPDATE SET
-                  first_seen_ns = min(first_seen_ns, excluded.first_seen_ns), last_seen_ns = max(last_seen_ns, excluded.last_seen_ns),
-                  events = events + excluded.events
-                """)
-        for s in plan.sources {
-            let address = Int64(s.key.source)
-            try source.execute(arguments: [s.key.family, address, s.first, s.last, s.events, s.addSensors])
-            try own.execute(arguments: [s.key.family, address, sensor, s.first, s.last, s.events])
+    static func apply(_ db: Database, plan: BatchPlan, sightings: [PendingSighting], batch: IngestBatch, sensor: Int64) throws {
+        // The sources are logged in one row; fold() brings them into the tables later.
+        if !sightings.isEmpty {
+            try db.execute(
+                sql: "INSERT INTO pending_sources (sensor_id, body) VALUES (?, ?)",
+                arguments: [sensor, Data(PendingSourcesLog.encode(sightings))])
         }
         // plan.minuteInserts were written by state().
         let interval = try db.cachedStatement(
@@ -244,6 +259,69 @@ public final class SQLiteStore: ObservationStore {
                 e.family, e.ruleID, e.severity.rawValue, e.evidence, e.input, e.recordKind == .line ? "line" : "packet", Int64(e.record),
             ])
         }
+    }
+
+    /// Folds the pending sightings into `sources` and `source_sensors`, in key order, and
+    /// empties the log, in the caller's transaction.
+    static func fold(_ db: Database, _ pending: PendingSources) throws {
+        guard !pending.isEmpty else { return }
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO sources (family, source, first_seen_ns, last_seen_ns, events, sensors) VALUES (?, ?, ?, ?, ?, ?)")
+        // Only a source seen earlier than stored moves in the first-seen indexes.
+        let earlier = try db.cachedStatement(
+            sql: """
+                UPDATE sources SET first_seen_ns = min(first_seen_ns, ?), last_seen_ns = max(last_seen_ns, ?),
+                  events = min(events + ?, \(StoreLimits.saturation)), sensors = sensors + ? WHERE family = ? AND source = ?
+                """)
+        let later = try db.cachedStatement(
+            sql: """
+                UPDATE sources SET last_seen_ns = max(last_seen_ns, ?),
+                  events = min(events + ?, \(StoreLimits.saturation)), sensors = sensors + ? WHERE family = ? AND source = ?
+                """)
+        for key in pending.global.keys.sorted() {
+            guard let g = pending.global[key] else { continue }
+            let address = Int64(key.source)
+            if let stored = g.stored {
+                if g.first < stored {
+                    try earlier.execute(arguments: [g.first, g.last, g.events, g.addSensors, key.family, address])
+                } else {
+                    try later.execute(arguments: [g.last, g.events, g.addSensors, key.family, address])
+                }
+            } else {
+                try insert.execute(arguments: [key.family, address, g.first, g.last, g.events, g.addSensors])
+            }
+        }
+        let own = try db.cachedStatement(
+            sql: """
+                INSERT INTO source_sensors (family, source, sensor_id, first_seen_ns, last_seen_ns, events) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (family, source, sensor_id) DO UPDATE SET
+                  first_seen_ns = min(first_seen_ns, excluded.first_seen_ns), last_seen_ns = max(last_seen_ns, excluded.last_seen_ns),
+                  events = min(events + excluded.events, \(StoreLimits.saturation))
+                """)
+        for k in pending.own.keys.sorted() {
+            guard let o = pending.own[k] else { continue }
+            try own.execute(arguments: [k.key.family, Int64(k.key.source), k.sensor, o.first, o.last, o.events])
+        }
+        try db.execute(sql: "DELETE FROM pending_sources")
+    }
+
+    /// The pending sightings the log holds (at start, after a stop without a fold).
+    static func loadPending(_ db: Database, store: String) throws -> PendingSources {
+        var pending = PendingSources()
+        let global = try db.cachedStatement(sql: "SELECT first_seen_ns FROM sources WHERE family = ? AND source = ?")
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, sensor_id, body FROM pending_sources ORDER BY id")
+        while let row = try rows.next() {
+            let id: Int64 = row["id"]
+            guard let body = row["body"] as Data?, let sightings = PendingSourcesLog.decode([UInt8](body)) else {
+                throw StoreError.failed(store: store, reason: "pending_sources row \(id) is damaged")
+            }
+            let sensor: Int64 = row["sensor_id"]
+            for s in sightings {
+                let stored = pending.global[s.key] != nil ? nil : try Int64.fetchOne(global, arguments: [s.key.family, Int64(s.key.source)])
+                pending.add(s, sensor: sensor, stored: stored)
+            }
+        }
+        return pending
     }
 
     // MARK: Reading
@@ -312,7 +390,9 @@ public final class SQLiteStore: ObservationStore {
     }
 
     public func sources(_ query: SourcesQuery) async throws(StoreError) -> SourcesPage {
-        try await reading { db in
+        // Pending sightings first, so the page shows every acknowledged batch.
+        try await writer.fold()
+        return try await reading { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
             if let f = query.family {
@@ -430,6 +510,9 @@ public final class SQLiteStore: ObservationStore {
     }
 
     public func close() async {
+        // Fold what this store left pending, so the tables alone hold everything (the log
+        // would be read again anyway).
+        if writer.hasPending { try? await writer.fold() }
         try? pool.close()
     }
 }
@@ -514,5 +597,15 @@ enum SQLiteSchema {
           PRIMARY KEY (family, sensor_id, minute)
         ) WITHOUT ROWID;
         CREATE INDEX intervals_by_sensor_minute ON intervals (sensor_id, minute);
+        """
+
+    /// Version 2: batches log their sources in one row each, folded into the tables later
+    /// (see ``PendingSources``).
+    static let v2 = """
+        CREATE TABLE pending_sources (
+          id INTEGER PRIMARY KEY,
+          sensor_id INTEGER NOT NULL,
+          body BLOB NOT NULL
+        );
         """
 }

@@ -1,0 +1,203 @@
+import Foundation
+
+/// Source sightings that SQLite has acknowledged but not yet folded into its `sources` and
+/// `source_sensors` tables.
+///
+/// Upserting a batch's sources row by row touches a random page of those tables for every
+/// source, and SQLite writes each touched page to its log at every commit: at a thousand
+/// sources a batch that is megabytes a commit. Instead each batch appends its sightings as one
+/// row of `pending_sources` (durable with the batch), the sightings are kept here, and they are
+/// folded into the tables in key order now and then — many batches' sightings per page. The
+/// first-seen times kept here are the effective ones (already the minimum with the tables), so
+/// planning a batch reads the tables only for sources not pending.
+struct PendingSources: Sendable {
+    /// A source's pending change in `sources`.
+    struct Global: Sendable, Equatable {
+        /// The effective first sighting (the minimum with the table's).
+        var first: Int64
+        /// The latest pending sighting.
+        var last: Int64
+        /// Events to add.
+        var events: Int64
+        /// Sensors to add to the count.
+        var addSensors: Int64
+        /// The table's first sighting when the source became pending (nil: not in the table,
+        /// so the fold inserts it).
+        var stored: Int64?
+    }
+
+    /// A source's pending change in one sensor's `source_sensors` row.
+    struct Own: Sendable, Equatable {
+        /// The effective first sighting by this sensor.
+        var first: Int64
+        var last: Int64
+        var events: Int64
+    }
+
+    struct OwnKey: Hashable, Comparable, Sendable {
+        var key: SourceKey
+        var sensor: Int64
+
+        static func < (a: OwnKey, b: OwnKey) -> Bool { (a.key.family, a.key.source, a.sensor) < (b.key.family, b.key.source, b.sensor) }
+    }
+
+    var global: [SourceKey: Global] = [:]
+    var own: [OwnKey: Own] = [:]
+
+    var isEmpty: Bool { global.isEmpty }
+    /// Sources pending (the fold's trigger).
+    var count: Int { global.count }
+
+    /// Adds one sighting; `stored` is the table's first sighting of the source (looked up
+    /// when it is not pending already).
+    mutating func add(_ s: PendingSighting, sensor: Int64, stored: Int64?) {
+        if var g = global[s.key] {
+            g.first = min(g.first, s.globalFirst)
+            g.last = max(g.last, s.last)
+            g.events = g.events.saturatingAdd(s.events)
+            g.addSensors += s.addSensors
+            global[s.key] = g
+        } else {
+            global[s.key] = Global(first: s.globalFirst, last: s.last, events: s.events, addSensors: s.addSensors, stored: stored)
+        }
+        let k = OwnKey(key: s.key, sensor: sensor)
+        if var o = own[k] {
+            o.first = min(o.first, s.ownFirst)
+            o.last = max(o.last, s.last)
+            o.events = o.events.saturatingAdd(s.events)
+            own[k] = o
+        } else {
+            own[k] = Own(first: s.ownFirst, last: s.last, events: s.events)
+        }
+    }
+
+    /// Adds everything `other` holds (a later group's sightings).
+    mutating func merge(_ other: PendingSources) {
+        for (key, g) in other.global {
+            if var mine = global[key] {
+                mine.first = min(mine.first, g.first)
+                mine.last = max(mine.last, g.last)
+                mine.events = mine.events.saturatingAdd(g.events)
+                mine.addSensors += g.addSensors
+                // mine.stored stays: it was read first.
+                global[key] = mine
+            } else {
+                global[key] = g
+            }
+        }
+        for (key, o) in other.own {
+            if var mine = own[key] {
+                mine.first = min(mine.first, o.first)
+                mine.last = max(mine.last, o.last)
+                mine.events = mine.events.saturatingAdd(o.events)
+                own[key] = mine
+            } else {
+                own[key] = o
+            }
+        }
+    }
+}
+
+/// One source of a batch as the log keeps it: first sightings already the effective ones.
+struct PendingSighting: Sendable, Equatable {
+    var key: SourceKey
+    /// The first sighting by any sensor (the minimum with what was stored or pending).
+    var globalFirst: Int64
+    /// The first sighting by this batch's sensor (likewise).
+    var ownFirst: Int64
+    var last: Int64
+    var events: Int64
+    /// 1 when the sensor sees the source for the first time.
+    var addSensors: Int64
+}
+
+/// The log row of one batch's sightings: the sensor's upserts in a compact binary form
+/// (little-endian): a family table (count, then length-prefixed UTF-8 names), then per upsert
+/// the family's index (UInt16), the source (UInt32), the first sightings by all and by the
+/// sensor, the last sighting and events (Int64), and whether the sensor is new to the source
+/// (UInt8).
+enum PendingSourcesLog {
+    static func encode(_ upserts: [PendingSighting]) -> [UInt8] {
+        var families: [String: UInt16] = [:]
+        var names: [String] = []
+        for u in upserts where families[u.key.family] == nil {
+            families[u.key.family] = UInt16(truncatingIfNeeded: names.count)
+            names.append(u.key.family)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(8 + names.count * 16 + upserts.count * 39)
+        put(UInt32(names.count), &out)
+        for name in names {
+            put(UInt32(name.utf8.count), &out)
+            out.append(contentsOf: name.utf8)
+        }
+        put(UInt32(upserts.count), &out)
+        for u in upserts {
+            put(families[u.key.family] ?? 0, &out)
+            put(u.key.source, &out)
+            put(UInt64(bitPattern: u.globalFirst), &out)
+            put(UInt64(bitPattern: u.ownFirst), &out)
+            put(UInt64(bitPattern: u.last), &out)
+            put(UInt64(bitPattern: u.events), &out)
+            out.append(u.addSensors > 0 ? 1 : 0)
+        }
+        return out
+    }
+
+    /// The upserts of a log row; nil if the row is damaged.
+    static func decode(_ bytes: [UInt8]) -> [PendingSighting]? {
+        var reader = Reader(bytes: bytes)
+        guard let familyCount = reader.u32(), familyCount <= 65_536 else { return nil }
+        var names: [String] = []
+        for _ in 0..<familyCount {
+            guard let length = reader.u32(), let name = reader.text(Int(length)) else { return nil }
+            names.append(name)
+        }
+        guard let count = reader.u32(), Int(count) <= bytes.count / 39 + 1 else { return nil }
+        var upserts: [PendingSighting] = []
+        upserts.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            guard let f = reader.u16(), Int(f) < names.count, let source = reader.u32(), let globalFirst = reader.u64(),
+                  let ownFirst = reader.u64(), let last = reader.u64(), let events = reader.u64(), let added = reader.u8()
+            else { return nil }
+            upserts.append(
+                PendingSighting(
+                    key: SourceKey(family: names[Int(f)], source: source), globalFirst: Int64(bitPattern: globalFirst),
+                    ownFirst: Int64(bitPattern: ownFirst), last: Int64(bitPattern: last), events: Int64(bitPattern: events),
+                    addSensors: added > 0 ? 1 : 0))
+        }
+        return reader.atEnd ? upserts : nil
+    }
+
+    @inline(__always)
+    static func put<T: FixedWidthInteger>(_ value: T, _ out: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
+    }
+
+    struct Reader {
+        let bytes: [UInt8]
+        var at = 0
+
+        var atEnd: Bool { at == bytes.count }
+
+        mutating func integer<T: FixedWidthInteger>(_: T.Type) -> T? {
+            let size = MemoryLayout<T>.size
+            guard at + size <= bytes.count else { return nil }
+            var value: T = 0
+            for k in 0..<size { value |= T(bytes[at + k]) << (8 * k) }
+            at += size
+            return value
+        }
+
+        mutating func u8() -> UInt8? { integer(UInt8.self) }
+        mutating func u16() -> UInt16? { integer(UInt16.self) }
+        mutating func u32() -> UInt32? { integer(UInt32.self) }
+        mutating func u64() -> UInt64? { integer(UInt64.self) }
+
+        mutating func text(_ length: Int) -> String? {
+            guard length >= 0, at + length <= bytes.count else { return nil }
+            defer { at += length }
+            return String(validating: bytes[at..<at + length], as: UTF8.self)
+        }
+    }
+}
