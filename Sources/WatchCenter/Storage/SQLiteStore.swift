@@ -197,33 +197,40 @@ public final class SQLiteStore: ObservationStore {
     static func state(_ db: Database, digest: BatchDigest, sensor: Int64, pending: PendingLayers) throws -> (BatchState, [SourceKey: Int64?]) {
         var state = BatchState()
         var stored: [SourceKey: Int64?] = [:]
-        let global = try db.cachedStatement(sql: "SELECT first_seen_ns FROM sources WHERE family = ? AND source = ?")
-        let own = try db.cachedStatement(sql: "SELECT first_seen_ns FROM source_sensors WHERE family = ? AND source = ? AND sensor_id = ?")
+        let global = try FastStatement(db, "SELECT first_seen_ns FROM sources WHERE family = ? AND source = ?")
+        let own = try FastStatement(db, "SELECT first_seen_ns FROM source_sensors WHERE family = ? AND source = ? AND sensor_id = ?")
         for key in digest.sightings.keys {
             let source = Int64(key.source)
             if let first = pending.globalFirst(key) {
                 state.globalFirstSeen[key] = first
             } else {
-                let first = try Int64.fetchOne(global, arguments: [key.family, source])
+                global.bind(1, key.family)
+                global.bind(2, source)
+                let first = try global.int64()
                 stored[key] = first
                 if let first { state.globalFirstSeen[key] = first }
             }
             if let first = pending.ownFirst(key, sensor: sensor) {
                 state.sensorFirstSeen[key] = first
-            } else if state.globalFirstSeen[key] != nil, let first = try Int64.fetchOne(own, arguments: [key.family, source, sensor]) {
-                state.sensorFirstSeen[key] = first
+            } else if state.globalFirstSeen[key] != nil {
+                own.bind(1, key.family)
+                own.bind(2, source)
+                own.bind(3, sensor)
+                if let first = try own.int64() { state.sensorFirstSeen[key] = first }
             }
         }
         // The per-minute source lists are written here, in the same transaction: an insert that
         // finds its row already there tells the plan the pair was known (one statement, not a
         // look-up and an insert); apply() then skips the plan's minute inserts.
-        let minute = try db.cachedStatement(sql: "INSERT OR IGNORE INTO minute_sources (family, sensor_id, minute, source) VALUES (?, ?, ?, ?)")
+        let minute = try FastStatement(db, "INSERT OR IGNORE INTO minute_sources (family, sensor_id, minute, source) VALUES (?, ?, ?, ?)")
         for m in digest.minuteSources {
-            let source = Int64(m.source)
-            try minute.execute(arguments: [m.family, sensor, m.minute, source])
-            if db.changesCount == 0 { state.sensorMinutes.insert(m) }
-            try minute.execute(arguments: [m.family, BatchPlan.allSensors, m.minute, source])
-            if db.changesCount == 0 { state.globalMinutes.insert(m) }
+            minute.bind(1, m.family)
+            minute.bind(3, m.minute)
+            minute.bind(4, Int64(m.source))
+            minute.bind(2, sensor)
+            if try minute.run() == 0 { state.sensorMinutes.insert(m) }
+            minute.bind(2, BatchPlan.allSensors)
+            if try minute.run() == 0 { state.globalMinutes.insert(m) }
         }
         return (state, stored)
     }
@@ -248,16 +255,27 @@ public final class SQLiteStore: ObservationStore {
         for (key, d) in plan.intervals {
             try interval.execute(arguments: [key.family, key.sensor, key.minute, d.events, d.probes, d.distinct, d.newSources])
         }
-        let event = try db.cachedStatement(
-            sql: """
-                INSERT INTO events (sensor_id, time_ns, source, destination, port, protocol, family, rule, severity, evidence, input, record_kind, record)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+        let event = try FastStatement(
+            db,
+            """
+            INSERT INTO events (sensor_id, time_ns, source, destination, port, protocol, family, rule, severity, evidence, input, record_kind, record)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
         for e in batch.events {
-            try event.execute(arguments: [
-                sensor, e.timeNanoseconds, Int64(e.source), Int64(e.destination), Int64(e.destinationPort), e.transport.rawValue,
-                e.family, e.ruleID, e.severity.rawValue, e.evidence, e.input, e.recordKind == .line ? "line" : "packet", Int64(e.record),
-            ])
+            event.bind(1, sensor)
+            event.bind(2, e.timeNanoseconds)
+            event.bind(3, Int64(e.source))
+            event.bind(4, Int64(e.destination))
+            event.bind(5, Int64(e.destinationPort))
+            event.bind(6, e.transport.rawValue)
+            event.bind(7, e.family)
+            event.bind(8, e.ruleID)
+            event.bind(9, e.severity.rawValue)
+            event.bind(10, e.evidence)
+            event.bind(11, e.input)
+            event.bind(12, e.recordKind == .line ? "line" : "packet")
+            event.bind(13, Int64(e.record))
+            try event.run()
         }
     }
 
@@ -265,42 +283,50 @@ public final class SQLiteStore: ObservationStore {
     /// empties the log, in the caller's transaction.
     static func fold(_ db: Database, _ pending: PendingSources) throws {
         guard !pending.isEmpty else { return }
-        let insert = try db.cachedStatement(
-            sql: "INSERT INTO sources (family, source, first_seen_ns, last_seen_ns, events, sensors) VALUES (?, ?, ?, ?, ?, ?)")
+        let insert = try FastStatement(
+            db, "INSERT INTO sources (family, source, first_seen_ns, last_seen_ns, events, sensors) VALUES (?, ?, ?, ?, ?, ?)")
         // Only a source seen earlier than stored moves in the first-seen indexes.
-        let earlier = try db.cachedStatement(
-            sql: """
-                UPDATE sources SET first_seen_ns = min(first_seen_ns, ?), last_seen_ns = max(last_seen_ns, ?),
-                  events = min(events + ?, \(StoreLimits.saturation)), sensors = sensors + ? WHERE family = ? AND source = ?
-                """)
-        let later = try db.cachedStatement(
-            sql: """
-                UPDATE sources SET last_seen_ns = max(last_seen_ns, ?),
-                  events = min(events + ?, \(StoreLimits.saturation)), sensors = sensors + ? WHERE family = ? AND source = ?
-                """)
+        let earlier = try FastStatement(
+            db,
+            """
+            UPDATE sources SET first_seen_ns = min(first_seen_ns, ?3), last_seen_ns = max(last_seen_ns, ?4),
+              events = min(events + ?5, \(StoreLimits.saturation)), sensors = sensors + ?6 WHERE family = ?1 AND source = ?2
+            """)
+        let later = try FastStatement(
+            db,
+            """
+            UPDATE sources SET last_seen_ns = max(last_seen_ns, ?4),
+              events = min(events + ?5, \(StoreLimits.saturation)), sensors = sensors + ?6 WHERE family = ?1 AND source = ?2
+            """)
         for key in pending.global.keys.sorted() {
             guard let g = pending.global[key] else { continue }
-            let address = Int64(key.source)
-            if let stored = g.stored {
-                if g.first < stored {
-                    try earlier.execute(arguments: [g.first, g.last, g.events, g.addSensors, key.family, address])
-                } else {
-                    try later.execute(arguments: [g.last, g.events, g.addSensors, key.family, address])
-                }
-            } else {
-                try insert.execute(arguments: [key.family, address, g.first, g.last, g.events, g.addSensors])
-            }
+            let statement: FastStatement
+            if let stored = g.stored { statement = g.first < stored ? earlier : later } else { statement = insert }
+            statement.bind(1, key.family)
+            statement.bind(2, Int64(key.source))
+            statement.bind(3, g.first)
+            statement.bind(4, g.last)
+            statement.bind(5, g.events)
+            statement.bind(6, g.addSensors)
+            try statement.run()
         }
-        let own = try db.cachedStatement(
-            sql: """
-                INSERT INTO source_sensors (family, source, sensor_id, first_seen_ns, last_seen_ns, events) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (family, source, sensor_id) DO UPDATE SET
-                  first_seen_ns = min(first_seen_ns, excluded.first_seen_ns), last_seen_ns = max(last_seen_ns, excluded.last_seen_ns),
-                  events = min(events + excluded.events, \(StoreLimits.saturation))
-                """)
+        let own = try FastStatement(
+            db,
+            """
+            INSERT INTO source_sensors (family, source, sensor_id, first_seen_ns, last_seen_ns, events) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (family, source, sensor_id) DO UPDATE SET
+              first_seen_ns = min(first_seen_ns, excluded.first_seen_ns), last_seen_ns = max(last_seen_ns, excluded.last_seen_ns),
+              events = min(events + excluded.events, \(StoreLimits.saturation))
+            """)
         for k in pending.own.keys.sorted() {
             guard let o = pending.own[k] else { continue }
-            try own.execute(arguments: [k.key.family, Int64(k.key.source), k.sensor, o.first, o.last, o.events])
+            own.bind(1, k.key.family)
+            own.bind(2, Int64(k.key.source))
+            own.bind(3, k.sensor)
+            own.bind(4, o.first)
+            own.bind(5, o.last)
+            own.bind(6, o.events)
+            try own.run()
         }
         try db.execute(sql: "DELETE FROM pending_sources")
     }
