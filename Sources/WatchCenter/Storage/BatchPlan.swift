@@ -1,11 +1,60 @@
 import Sensor
+import Synchronization
 
-/// A source of one family: the key of the sources table.
+/// A source of one family: the key of the sources table. The family is kept as its number in
+/// ``FamilyNumbers``, so that hashing and comparing a key (done many times a source in ingest)
+/// is two integers, not a string.
 struct SourceKey: Hashable, Comparable {
-    var family: String
+    /// The family's number in this process.
+    let familyNumber: UInt32
     var source: UInt32
 
-    static func < (a: SourceKey, b: SourceKey) -> Bool { (a.family, a.source) < (b.family, b.source) }
+    init(family: String, source: UInt32) {
+        familyNumber = FamilyNumbers.shared.number(family)
+        self.source = source
+    }
+
+    init(familyNumber: UInt32, source: UInt32) {
+        self.familyNumber = familyNumber
+        self.source = source
+    }
+
+    var family: String { FamilyNumbers.shared.name(familyNumber) }
+
+    /// By family number, then source: families together, each in address order (any fixed
+    /// order does for the plan; the fold wants each family's sources in order).
+    static func < (a: SourceKey, b: SourceKey) -> Bool { (a.familyNumber, a.source) < (b.familyNumber, b.source) }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(UInt64(familyNumber) << 32 | UInt64(source))
+    }
+}
+
+/// Family names numbered in the order this process meets them (one entry per distinct
+/// family, as few as the families the sensors report).
+final class FamilyNumbers: Sendable {
+    static let shared = FamilyNumbers()
+
+    private struct Table {
+        var numbers: [String: UInt32] = [:]
+        var names: [String] = []
+    }
+
+    private let table = Mutex(Table())
+
+    func number(_ family: String) -> UInt32 {
+        table.withLock { t in
+            if let n = t.numbers[family] { return n }
+            let n = UInt32(truncatingIfNeeded: t.names.count)
+            t.numbers[family] = n
+            t.names.append(family)
+            return n
+        }
+    }
+
+    func name(_ number: UInt32) -> String {
+        table.withLock { t in Int(number) < t.names.count ? t.names[Int(number)] : "" }
+    }
 }
 
 /// A source seen in one minute: the key of the per-minute source lists (distinct counts).
@@ -52,11 +101,18 @@ struct BatchDigest {
     var counts: [FamilyMinute: Counts] = [:]
 
     init(_ batch: IngestBatch) {
+        // Events of a batch mostly share a family: number it once per run of equal names.
+        var lastFamily = ""
+        var lastNumber = FamilyNumbers.shared.number("")
         for e in batch.events {
             let minute = minuteOf(e.timeNanoseconds)
             counts[FamilyMinute(family: e.family, minute: minute), default: Counts()].events += 1
             guard e.source != 0 else { continue }
-            note(SourceKey(family: e.family, source: e.source), at: e.timeNanoseconds, events: 1)
+            if e.family != lastFamily {
+                lastFamily = e.family
+                lastNumber = FamilyNumbers.shared.number(e.family)
+            }
+            note(SourceKey(familyNumber: lastNumber, source: e.source), at: e.timeNanoseconds, events: 1)
             minuteSources.insert(MinuteSource(family: e.family, minute: minute, source: e.source))
         }
         for c in batch.counts {

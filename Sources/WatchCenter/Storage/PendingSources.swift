@@ -38,7 +38,12 @@ struct PendingSources: Sendable {
         var key: SourceKey
         var sensor: Int64
 
-        static func < (a: OwnKey, b: OwnKey) -> Bool { (a.key.family, a.key.source, a.sensor) < (b.key.family, b.key.source, b.sensor) }
+        static func < (a: OwnKey, b: OwnKey) -> Bool { (a.key.familyNumber, a.key.source, a.sensor) < (b.key.familyNumber, b.key.source, b.sensor) }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(UInt64(key.familyNumber) << 32 | UInt64(key.source))
+            hasher.combine(sensor)
+        }
     }
 
     var global: [SourceKey: Global] = [:]
