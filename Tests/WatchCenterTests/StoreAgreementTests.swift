@@ -155,6 +155,23 @@ import WormWatchCore
                 cursor = page.next
             } while cursor != nil
             #expect(all == model.sources())
+            // Raw events: in (time, order stored) order, through small pages, per family and sensor.
+            let stored = model.lines.enumerated().filter { $0.element.isEvent }.sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+            for family in [nil] + families {
+                for sensor in [nil] + names {
+                    var got: [StoredEvent] = []
+                    var query = EventsQuery(fromNanoseconds: start, toNanoseconds: start + 200 * Make.minute, family: family, sensor: sensor, limit: 13)
+                    while true {
+                        let page = try await stores[got.count % 2].events(query)
+                        got += page
+                        guard page.count == query.limit, let last = page.last else { break }
+                        query.after = (last.event.timeNanoseconds, last.id)
+                    }
+                    let expected = stored.filter { (family == nil || $0.family == family) && (sensor == nil || $0.sensor == sensor) }
+                    #expect(got.map { [$0.sensor, $0.event.family, "\($0.event.source)", "\($0.event.timeNanoseconds)"] }
+                            == expected.map { [$0.sensor, $0.family, "\($0.source)", "\($0.time)"] }, "\(family ?? "all") \(sensor ?? "all")")
+                }
+            }
             await other.close()
         }
     }

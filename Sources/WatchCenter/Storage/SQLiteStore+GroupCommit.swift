@@ -38,7 +38,7 @@ final class GroupCommitQueue: Sendable {
     /// The most batches in one transaction.
     static let maxGroup = 32
     /// Pending sources that trigger a fold.
-    static let foldThreshold = 200_000
+    static let foldThreshold = 50_000
 
     let state = Mutex(State())
     /// Touched only by the drain task (one at a time), behind a lock for Sendable's sake.

@@ -66,6 +66,7 @@ public final class SQLiteStore: ObservationStore {
         }
         m.registerMigration("v2") { db in
             try db.execute(sql: SQLiteSchema.v2)
+            try SQLiteSchema.moveEventsToBatches(db)
         }
         return m
     }
@@ -255,27 +256,16 @@ public final class SQLiteStore: ObservationStore {
         for (key, d) in plan.intervals {
             try interval.execute(arguments: [key.family, key.sensor, key.minute, d.events, d.probes, d.distinct, d.newSources])
         }
-        let event = try FastStatement(
-            db,
-            """
-            INSERT INTO events (sensor_id, time_ns, source, destination, port, protocol, family, rule, severity, evidence, input, record_kind, record)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for e in batch.events {
-            event.bind(1, sensor)
-            event.bind(2, e.timeNanoseconds)
-            event.bind(3, Int64(e.source))
-            event.bind(4, Int64(e.destination))
-            event.bind(5, Int64(e.destinationPort))
-            event.bind(6, e.transport.rawValue)
-            event.bind(7, e.family)
-            event.bind(8, e.ruleID)
-            event.bind(9, e.severity.rawValue)
-            event.bind(10, e.evidence)
-            event.bind(11, e.input)
-            event.bind(12, e.recordKind == .line ? "line" : "packet")
-            event.bind(13, Int64(e.record))
-            try event.run()
+        if !batch.events.isEmpty {
+            let chunk = EventChunk(batch: batch.events)
+            let insert = try FastStatement(
+                db, "INSERT INTO event_batches (sensor_id, first_ns, last_ns, events, body) VALUES (?, ?, ?, ?, ?)")
+            insert.bind(1, sensor)
+            insert.bind(2, chunk.firstNanoseconds)
+            insert.bind(3, chunk.lastNanoseconds)
+            insert.bind(4, Int64(chunk.entries.count))
+            insert.bind(5, blob: chunk.encoded())
+            try insert.run()
         }
     }
 
@@ -468,14 +458,15 @@ public final class SQLiteStore: ObservationStore {
     }
 
     public func events(_ query: EventsQuery) async throws(StoreError) -> [StoredEvent] {
-        try await reading { db in
+        let folder = self.folder
+        return try await reading { db in
             let names = try Self.sensorNames(db)
-            var conditions = ["time_ns >= ?", "time_ns < ?"]
-            var arguments: StatementArguments = [query.fromNanoseconds, query.toNanoseconds]
-            if let f = query.family {
-                conditions.append("family = ?")
-                arguments += [f]
-            }
+            // Batches that may hold an event of the page: overlapping [from, to), not ending
+            // before the cursor; merged in (time, id) order, each opened once the page reaches
+            // its first event.
+            let from = max(query.fromNanoseconds, query.after?.time ?? query.fromNanoseconds)
+            var conditions = ["first_ns < ?", "last_ns >= ?"]
+            var arguments: StatementArguments = [query.toNanoseconds, from]
             if let s = query.sensor {
                 guard let id = names.first(where: { $0.value == s })?.key else {
                     throw StoreError.unknownSensor(name: s, suggestion: YAMLWalker<StoreError>.suggestion(for: s, among: Array(names.values)))
@@ -483,39 +474,59 @@ public final class SQLiteStore: ObservationStore {
                 conditions.append("sensor_id = ?")
                 arguments += [id]
             }
-            if let after = query.after {
-                conditions.append("(time_ns, id) > (?, ?)")
-                arguments += [after.time, after.id]
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT id, sensor_id, first_ns, body FROM event_batches WHERE \(conditions.joined(separator: " AND ")) ORDER BY first_ns, id",
+                arguments: arguments)
+            var merger = EventMerger(query: query)
+            var waiting: Row? = try rows.next()
+            while merger.out.count < query.limit {
+                // Open every batch whose first event could come before the next one out.
+                while let row = waiting, merger.nextTime.map({ (row["first_ns"] as Int64) <= $0 }) ?? true {
+                    let rowID: Int64 = row["id"]
+                    guard let body = row["body"] as Data?, let chunk = EventChunk(decoding: [UInt8](body)) else {
+                        throw StoreError.failed(store: folder, reason: "event_batches row \(rowID) is damaged")
+                    }
+                    merger.open(chunk, row: rowID, sensor: names[row["sensor_id"]] ?? "?")
+                    waiting = try rows.next()
+                }
+                guard merger.emitNext() else { break }
             }
-            arguments += [query.limit]
-            return try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, sensor_id, time_ns, source, destination, port, protocol, family, rule, severity, evidence, input, record_kind, record
-                    FROM events WHERE \(conditions.joined(separator: " AND ")) ORDER BY time_ns, id LIMIT ?
-                    """, arguments: arguments
-            ).map { row in
-                StoredEvent(
-                    id: row["id"], sensor: names[row["sensor_id"]] ?? "?",
-                    event: SensorEvent(
-                        timeNanoseconds: row["time_ns"], source: UInt32(truncatingIfNeeded: row["source"] as Int64),
-                        destination: UInt32(truncatingIfNeeded: row["destination"] as Int64),
-                        destinationPort: UInt16(truncatingIfNeeded: row["port"] as Int64),
-                        transport: TransportProtocol(rawValue: row["protocol"]) ?? .tcp, family: row["family"], ruleID: row["rule"],
-                        severity: Rule.Severity(rawValue: row["severity"]) ?? .medium, evidence: row["evidence"], input: row["input"],
-                        recordKind: (row["record_kind"] as String) == "packet" ? .packet : .line, record: Int(row["record"] as Int64)))
-            }
+            return merger.out
         }
+    }
+
+    /// A version 1 event row.
+    static func event(_ row: Row) -> SensorEvent {
+        SensorEvent(
+            timeNanoseconds: row["time_ns"], source: UInt32(truncatingIfNeeded: row["source"] as Int64),
+            destination: UInt32(truncatingIfNeeded: row["destination"] as Int64),
+            destinationPort: UInt16(truncatingIfNeeded: row["port"] as Int64),
+            transport: TransportProtocol(rawValue: row["protocol"]) ?? .tcp, family: row["family"], ruleID: row["rule"],
+            severity: Rule.Severity(rawValue: row["severity"]) ?? .medium, evidence: row["evidence"], input: row["input"],
+            recordKind: (row["record_kind"] as String) == "packet" ? .packet : .line, record: Int(row["record"] as Int64))
     }
 
     // MARK: Upkeep
 
     public func pruneRawEvents(keepingDays days: Int) async throws(StoreError) -> Int {
-        try await writing { db in
-            guard let newest = try Int64.fetchOne(db, sql: "SELECT MAX(time_ns) FROM events") else { return 0 }
+        let folder = self.folder
+        return try await writing { db in
+            guard let newest = try Int64.fetchOne(db, sql: "SELECT MAX(last_ns) FROM event_batches") else { return 0 }
             let horizon = newest - Int64(days) * 86_400 * 1_000_000_000
-            try db.execute(sql: "DELETE FROM events WHERE time_ns < ?", arguments: [horizon])
-            let deleted = db.changesCount
+            var deleted = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(events), 0) FROM event_batches WHERE last_ns < ?", arguments: [horizon]) ?? 0
+            try db.execute(sql: "DELETE FROM event_batches WHERE last_ns < ?", arguments: [horizon])
+            // Batches that straddle the horizon keep their newer events (and their ids).
+            for row in try Row.fetchAll(db, sql: "SELECT id, body FROM event_batches WHERE first_ns < ?", arguments: [horizon]) {
+                let rowID: Int64 = row["id"]
+                guard let body = row["body"] as Data?, let chunk = EventChunk(decoding: [UInt8](body)) else {
+                    throw StoreError.failed(store: folder, reason: "event_batches row \(rowID) is damaged")
+                }
+                let kept = EventChunk(entries: chunk.entries.filter { $0.event.timeNanoseconds >= horizon })
+                deleted += chunk.entries.count - kept.entries.count
+                try db.execute(
+                    sql: "UPDATE event_batches SET first_ns = ?, events = ?, body = ? WHERE id = ?",
+                    arguments: [kept.firstNanoseconds, kept.entries.count, Data(kept.encoded()), rowID])
+            }
             try db.execute(sql: "DELETE FROM minute_sources WHERE minute < ?", arguments: [minuteOf(horizon)])
             return deleted
         }
@@ -545,6 +556,32 @@ public final class SQLiteStore: ObservationStore {
 
 /// The SQLite schema, by version.
 enum SQLiteSchema {
+    /// Version 2's data move: version 1's event rows into `event_batches`, a row for every
+    /// 1,000 consecutive events of a sensor (in the order stored), then the old table dropped.
+    static func moveEventsToBatches(_ db: Database) throws {
+        let insert = try db.makeStatement(sql: "INSERT INTO event_batches (sensor_id, first_ns, last_ns, events, body) VALUES (?, ?, ?, ?, ?)")
+        var open: [Int64: [SensorEvent]] = [:]
+        func flush(_ sensor: Int64) throws {
+            guard let events = open[sensor], !events.isEmpty else { return }
+            let chunk = EventChunk(batch: events)
+            try insert.execute(arguments: [sensor, chunk.firstNanoseconds, chunk.lastNanoseconds, chunk.entries.count, Data(chunk.encoded())])
+            open[sensor] = []
+        }
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT sensor_id, time_ns, source, destination, port, protocol, family, rule, severity, evidence, input, record_kind, record
+                FROM events ORDER BY id
+                """)
+        while let row = try rows.next() {
+            let sensor: Int64 = row["sensor_id"]
+            open[sensor, default: []].append(SQLiteStore.event(row))
+            if open[sensor, default: []].count == 1_000 { try flush(sensor) }
+        }
+        for sensor in open.keys.sorted() { try flush(sensor) }
+        try db.execute(sql: "DROP TABLE events")
+    }
+
     static let v1 = """
         CREATE TABLE sensors (
           id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -633,5 +670,14 @@ enum SQLiteSchema {
           sensor_id INTEGER NOT NULL,
           body BLOB NOT NULL
         );
+        CREATE TABLE event_batches (
+          id INTEGER PRIMARY KEY,
+          sensor_id INTEGER NOT NULL,
+          first_ns INTEGER NOT NULL,
+          last_ns INTEGER NOT NULL,
+          events INTEGER NOT NULL,
+          body BLOB NOT NULL
+        );
+        CREATE INDEX event_batches_by_time ON event_batches (first_ns, last_ns, sensor_id);
         """
 }
