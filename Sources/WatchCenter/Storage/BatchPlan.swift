@@ -57,13 +57,31 @@ final class FamilyNumbers: Sendable {
     }
 }
 
-/// A source seen in one minute: the key of the per-minute source lists (distinct counts).
+/// A source seen in one minute: the key of the per-minute source lists (distinct counts). The
+/// family by its number, as in ``SourceKey``.
 struct MinuteSource: Hashable, Comparable {
-    var family: String
+    let familyNumber: UInt32
     var minute: Int64
     var source: UInt32
 
-    static func < (a: MinuteSource, b: MinuteSource) -> Bool { (a.family, a.minute, a.source) < (b.family, b.minute, b.source) }
+    init(family: String, minute: Int64, source: UInt32) {
+        self.init(familyNumber: FamilyNumbers.shared.number(family), minute: minute, source: source)
+    }
+
+    init(familyNumber: UInt32, minute: Int64, source: UInt32) {
+        self.familyNumber = familyNumber
+        self.minute = minute
+        self.source = source
+    }
+
+    var family: String { FamilyNumbers.shared.name(familyNumber) }
+
+    static func < (a: MinuteSource, b: MinuteSource) -> Bool { (a.familyNumber, a.minute, a.source) < (b.familyNumber, b.minute, b.source) }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(UInt64(familyNumber) << 32 | UInt64(source))
+        hasher.combine(minute)
+    }
 }
 
 /// A family's minute: the key of the interval aggregates (with a sensor id).
@@ -82,14 +100,14 @@ func minuteOf(_ nanoseconds: Int64) -> Int64 {
 
 /// A batch reduced to what the aggregates need: per source its first and last sighting and
 /// event count, the (minute, source) pairs of the events, per minute the counts.
-struct BatchDigest {
-    struct Sighting {
+struct BatchDigest: Sendable {
+    struct Sighting: Sendable {
         var first: Int64
         var last: Int64
         var events: Int64
     }
 
-    struct Counts {
+    struct Counts: Sendable {
         var events: Int64 = 0
         var probes: Int64 = 0
         var reportedDistinct: Int64 = 0
@@ -113,7 +131,7 @@ struct BatchDigest {
                 lastNumber = FamilyNumbers.shared.number(e.family)
             }
             note(SourceKey(familyNumber: lastNumber, source: e.source), at: e.timeNanoseconds, events: 1)
-            minuteSources.insert(MinuteSource(family: e.family, minute: minute, source: e.source))
+            minuteSources.insert(MinuteSource(familyNumber: lastNumber, minute: minute, source: e.source))
         }
         for c in batch.counts {
             let key = FamilyMinute(family: c.family, minute: minuteOf(c.startNanoseconds))

@@ -18,6 +18,9 @@ final class GroupCommitQueue: Sendable {
         var sensor: Int64
         var key: String
         var digest: String
+        /// What the aggregates need of the batch, worked out by the caller's task (in
+        /// parallel), not by the writer.
+        var sightings: BatchDigest
         var now: Int64
         var done: CheckedContinuation<Result<IngestReceipt, StoreError>, Never>
     }
@@ -38,7 +41,7 @@ final class GroupCommitQueue: Sendable {
     /// The most batches in one transaction.
     static let maxGroup = 32
     /// Pending sources that trigger a fold.
-    static let foldThreshold = 50_000
+    static let foldThreshold = 200_000
 
     let state = Mutex(State())
     /// Touched only by the drain task (one at a time), behind a lock for Sendable's sake.
@@ -56,7 +59,7 @@ final class GroupCommitQueue: Sendable {
 
     func submit(_ batch: IngestBatch, sensor: Int64, key: String, digest: String, now: Int64) async -> Result<IngestReceipt, StoreError> {
         await withCheckedContinuation { continuation in
-            let job = Job(batch: batch, sensor: sensor, key: key, digest: digest, now: now, done: continuation)
+            let job = Job(batch: batch, sensor: sensor, key: key, digest: digest, sightings: BatchDigest(batch), now: now, done: continuation)
             let start = state.withLock { s -> Bool in
                 s.jobs.append(job)
                 guard !s.writing else { return false }
@@ -146,7 +149,7 @@ final class GroupCommitQueue: Sendable {
                         try db.inSavepoint {
                             // A temporary view, gone before `staged` grows (no copy of it).
                             outcome = try SQLiteStore.ingestOne(
-                                db, job.batch, sensor: job.sensor, key: job.key, digest: job.digest, now: job.now,
+                                db, job.batch, job.sightings, sensor: job.sensor, key: job.key, digest: job.digest, now: job.now,
                                 pending: PendingLayers(committed: committed, staged: staged))
                             return .commit
                         }

@@ -155,7 +155,7 @@ public final class SQLiteStore: ObservationStore {
     /// the pending sources once its savepoint stands. `pending` is what earlier groups and
     /// batches left pending.
     static func ingestOne(
-        _ db: Database, _ batch: IngestBatch, sensor id: Int64, key: String, digest bodyDigest: String, now: Int64,
+        _ db: Database, _ batch: IngestBatch, _ digest: BatchDigest, sensor id: Int64, key: String, digest bodyDigest: String, now: Int64,
         pending: PendingLayers
     ) throws -> (receipt: IngestReceipt, staged: [(PendingSighting, stored: Int64?)]) {
         if let row = try Row.fetchOne(
@@ -169,7 +169,6 @@ public final class SQLiteStore: ObservationStore {
                     receivedNanoseconds: row["received_ns"], replayed: true), []
             )
         }
-        let digest = BatchDigest(batch)
         let (state, stored) = try Self.state(db, digest: digest, sensor: id, pending: pending)
         let plan = BatchPlan(digest: digest, state: state, sensor: id)
         let sightings = plan.sources.map { u in
