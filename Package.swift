@@ -110,7 +110,7 @@ let package = Package(
         ),
         // Helpers the test targets share (temporary folders, outside tools, short differences).
         .target(name: "WormWatchTestSupport", path: "Tests/Support"),
-        .testTarget(name: "WormWatchCoreTests", dependencies: ["WormWatchCore"]),
+        .testTarget(name: "WormWatchCoreTests", dependencies: ["WormWatchCore", "WormWatchTestSupport"]),
         .testTarget(name: "OutbreakTests", dependencies: ["Outbreak", "EpidemicModels", "WormWatchCore"]),
         .testTarget(name: "EpidemicModelsTests", dependencies: ["EpidemicModels", "WormWatchCore"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),

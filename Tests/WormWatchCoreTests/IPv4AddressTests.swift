@@ -1,5 +1,6 @@
 import Testing
 import WormWatchCore
+import WormWatchTestSupport
 
 /// Dotted quads: the byte scanner against a plain reading of the rule (four parts of one to
 /// three ASCII digits, each at most 255).
@@ -32,7 +33,7 @@ struct IPv4AddressTests {
 
     @Test("agrees with the reference on 200,000 random strings over digits, dots and noise")
     func agreesWithReference() {
-        var rng = SeededStrings(state: 11)
+        var rng = SeededRandom(seed: 11)
         let alphabet: [Character] = Array("0123456789....  x5٣")
         for _ in 0..<200_000 {
             let length = Int(rng.next() % 18)
@@ -44,18 +45,5 @@ struct IPv4AddressTests {
             let a = UInt32(truncatingIfNeeded: rng.next())
             #expect(IPv4Address(IPv4Address(a).description)?.value == a)
         }
-    }
-}
-
-/// SplitMix64, so the strings are the same on every run (the core has no generator of its own).
-struct SeededStrings {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,5 @@
+import WormWatchCore
+
 /// Byte-level field parsing shared by the log readers.
 enum LogBytes {
     static let space: UInt8 = 32
@@ -18,29 +20,8 @@ enum LogBytes {
             for k in 2..<6 where p.load(fromByteOffset: i + k, as: UInt8.self) | 0x20 != 102 { return nil }
             i += 7
         }
-        var value: UInt32 = 0
-        var octet: UInt32 = 0
-        var digits = 0
-        var dots = 0
-        while i < to {
-            let c = p.load(fromByteOffset: i, as: UInt8.self)
-            if c == 46 {
-                guard digits > 0, dots < 3 else { return nil }
-                value = value << 8 | octet
-                octet = 0
-                digits = 0
-                dots += 1
-            } else {
-                let d = c &- 48
-                guard d < 10, digits < 3 else { return nil }
-                octet = octet * 10 + UInt32(d)
-                guard octet <= 255 else { return nil }
-                digits += 1
-            }
-            i += 1
-        }
-        guard dots == 3, digits > 0 else { return nil }
-        return value << 8 | octet
+        guard i <= to else { return nil }
+        return IPv4Address.parse(UnsafeBufferPointer(start: (p + i).assumingMemoryBound(to: UInt8.self), count: to - i))
     }
 
     /// Whether `p[from..<to]` is exactly `-` (a W3C or Apache empty field).

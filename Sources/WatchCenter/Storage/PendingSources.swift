@@ -56,50 +56,38 @@ struct PendingSources: Sendable {
     /// Adds one sighting; `stored` is the table's first sighting of the source (looked up
     /// when it is not pending already).
     mutating func add(_ s: PendingSighting, sensor: Int64, stored: Int64?) {
-        if var g = global[s.key] {
-            g.first = min(g.first, s.globalFirst)
-            g.last = max(g.last, s.last)
-            g.events = g.events.saturatingAdd(s.events)
-            g.addSensors += s.addSensors
-            global[s.key] = g
-        } else {
-            global[s.key] = Global(first: s.globalFirst, last: s.last, events: s.events, addSensors: s.addSensors, stored: stored)
-        }
-        let k = OwnKey(key: s.key, sensor: sensor)
-        if var o = own[k] {
-            o.first = min(o.first, s.ownFirst)
-            o.last = max(o.last, s.last)
-            o.events = o.events.saturatingAdd(s.events)
-            own[k] = o
-        } else {
-            own[k] = Own(first: s.ownFirst, last: s.last, events: s.events)
-        }
+        absorb(Global(first: s.globalFirst, last: s.last, events: s.events, addSensors: s.addSensors, stored: stored), at: s.key)
+        absorb(Own(first: s.ownFirst, last: s.last, events: s.events), at: OwnKey(key: s.key, sensor: sensor))
     }
 
     /// Adds everything `other` holds (a later group's sightings).
     mutating func merge(_ other: PendingSources) {
-        for (key, g) in other.global {
-            if var mine = global[key] {
-                mine.first = min(mine.first, g.first)
-                mine.last = max(mine.last, g.last)
-                mine.events = mine.events.saturatingAdd(g.events)
-                mine.addSensors += g.addSensors
-                // mine.stored stays: it was read first.
-                global[key] = mine
-            } else {
-                global[key] = g
-            }
+        for (key, g) in other.global { absorb(g, at: key) }
+        for (key, o) in other.own { absorb(o, at: key) }
+    }
+
+    private mutating func absorb(_ g: Global, at key: SourceKey) {
+        guard var mine = global[key] else {
+            global[key] = g
+            return
         }
-        for (key, o) in other.own {
-            if var mine = own[key] {
-                mine.first = min(mine.first, o.first)
-                mine.last = max(mine.last, o.last)
-                mine.events = mine.events.saturatingAdd(o.events)
-                own[key] = mine
-            } else {
-                own[key] = o
-            }
+        mine.first = min(mine.first, g.first)
+        mine.last = max(mine.last, g.last)
+        mine.events = mine.events.saturatingAdd(g.events)
+        mine.addSensors += g.addSensors
+        // mine.stored stays: it was read first.
+        global[key] = mine
+    }
+
+    private mutating func absorb(_ o: Own, at key: OwnKey) {
+        guard var mine = own[key] else {
+            own[key] = o
+            return
         }
+        mine.first = min(mine.first, o.first)
+        mine.last = max(mine.last, o.last)
+        mine.events = mine.events.saturatingAdd(o.events)
+        own[key] = mine
     }
 }
 
