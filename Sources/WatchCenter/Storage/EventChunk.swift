@@ -53,37 +53,27 @@ struct EventChunk: Sendable, Equatable {
         rows.reserveCapacity(entries.count * 53)
         for entry in entries {
             let e = entry.event
-            put(entry.place, &rows)
-            put(UInt64(bitPattern: e.timeNanoseconds), &rows)
-            put(e.source, &rows)
-            put(e.destination, &rows)
-            put(e.destinationPort, &rows)
+            BinaryBody.put(entry.place, &rows)
+            BinaryBody.put(UInt64(bitPattern: e.timeNanoseconds), &rows)
+            BinaryBody.put(e.source, &rows)
+            BinaryBody.put(e.destination, &rows)
+            BinaryBody.put(e.destinationPort, &rows)
             rows.append(e.recordKind == .line ? 0 : 1)
-            put(UInt64(bitPattern: Int64(e.record)), &rows)
-            for s in [e.transport.rawValue, e.family, e.ruleID, e.severity.rawValue, e.evidence, e.input] { put(index(s), &rows) }
+            BinaryBody.put(UInt64(bitPattern: Int64(e.record)), &rows)
+            for s in [e.transport.rawValue, e.family, e.ruleID, e.severity.rawValue, e.evidence, e.input] { BinaryBody.put(index(s), &rows) }
         }
         var out: [UInt8] = []
         out.reserveCapacity(rows.count + 8 + table.reduce(0) { $0 + 4 + $1.utf8.count })
-        put(UInt32(table.count), &out)
-        for s in table {
-            put(UInt32(s.utf8.count), &out)
-            out.append(contentsOf: s.utf8)
-        }
-        put(UInt32(entries.count), &out)
+        BinaryBody.putStrings(table, &out)
+        BinaryBody.put(UInt32(entries.count), &out)
         out.append(contentsOf: rows)
         return out
     }
 
     /// The chunk of a stored body; nil if the body is damaged.
     init?(decoding bytes: [UInt8]) {
-        var reader = PendingSourcesLog.Reader(bytes: bytes)
-        guard let stringCount = reader.u32(), Int(stringCount) <= bytes.count / 4 else { return nil }
-        var table: [String] = []
-        table.reserveCapacity(Int(stringCount))
-        for _ in 0..<stringCount {
-            guard let length = reader.u32(), let s = reader.text(Int(length)) else { return nil }
-            table.append(s)
-        }
+        var reader = BinaryBody.Reader(bytes: bytes)
+        guard let table = reader.strings() else { return nil }
         guard let count = reader.u32(), Int(count) <= bytes.count / 51 + 1 else { return nil }
         var entries: [Entry] = []
         entries.reserveCapacity(Int(count))
@@ -106,11 +96,6 @@ struct EventChunk: Sendable, Equatable {
         }
         guard reader.atEnd else { return nil }
         self.entries = entries
-    }
-
-    @inline(__always)
-    private func put<T: FixedWidthInteger>(_ value: T, _ out: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
     }
 }
 

@@ -119,19 +119,15 @@ enum PendingSourcesLog {
         }
         var out: [UInt8] = []
         out.reserveCapacity(8 + names.count * 16 + upserts.count * 39)
-        put(UInt32(names.count), &out)
-        for name in names {
-            put(UInt32(name.utf8.count), &out)
-            out.append(contentsOf: name.utf8)
-        }
-        put(UInt32(upserts.count), &out)
+        BinaryBody.putStrings(names, &out)
+        BinaryBody.put(UInt32(upserts.count), &out)
         for u in upserts {
-            put(families[u.key.family] ?? 0, &out)
-            put(u.key.source, &out)
-            put(UInt64(bitPattern: u.globalFirst), &out)
-            put(UInt64(bitPattern: u.ownFirst), &out)
-            put(UInt64(bitPattern: u.last), &out)
-            put(UInt64(bitPattern: u.events), &out)
+            BinaryBody.put(families[u.key.family] ?? 0, &out)
+            BinaryBody.put(u.key.source, &out)
+            BinaryBody.put(UInt64(bitPattern: u.globalFirst), &out)
+            BinaryBody.put(UInt64(bitPattern: u.ownFirst), &out)
+            BinaryBody.put(UInt64(bitPattern: u.last), &out)
+            BinaryBody.put(UInt64(bitPattern: u.events), &out)
             out.append(u.addSensors > 0 ? 1 : 0)
         }
         return out
@@ -139,13 +135,8 @@ enum PendingSourcesLog {
 
     /// The upserts of a log row; nil if the row is damaged.
     static func decode(_ bytes: [UInt8]) -> [PendingSighting]? {
-        var reader = Reader(bytes: bytes)
-        guard let familyCount = reader.u32(), familyCount <= 65_536 else { return nil }
-        var names: [String] = []
-        for _ in 0..<familyCount {
-            guard let length = reader.u32(), let name = reader.text(Int(length)) else { return nil }
-            names.append(name)
-        }
+        var reader = BinaryBody.Reader(bytes: bytes)
+        guard let names = reader.strings(), names.count <= 65_536 else { return nil }
         guard let count = reader.u32(), Int(count) <= bytes.count / 39 + 1 else { return nil }
         var upserts: [PendingSighting] = []
         upserts.reserveCapacity(Int(count))
@@ -160,37 +151,5 @@ enum PendingSourcesLog {
                     addSensors: added > 0 ? 1 : 0))
         }
         return reader.atEnd ? upserts : nil
-    }
-
-    @inline(__always)
-    static func put<T: FixedWidthInteger>(_ value: T, _ out: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
-    }
-
-    struct Reader {
-        let bytes: [UInt8]
-        var at = 0
-
-        var atEnd: Bool { at == bytes.count }
-
-        mutating func integer<T: FixedWidthInteger>(_: T.Type) -> T? {
-            let size = MemoryLayout<T>.size
-            guard at + size <= bytes.count else { return nil }
-            var value: T = 0
-            for k in 0..<size { value |= T(bytes[at + k]) << (8 * k) }
-            at += size
-            return value
-        }
-
-        mutating func u8() -> UInt8? { integer(UInt8.self) }
-        mutating func u16() -> UInt16? { integer(UInt16.self) }
-        mutating func u32() -> UInt32? { integer(UInt32.self) }
-        mutating func u64() -> UInt64? { integer(UInt64.self) }
-
-        mutating func text(_ length: Int) -> String? {
-            guard length >= 0, at + length <= bytes.count else { return nil }
-            defer { at += length }
-            return String(validating: bytes[at..<at + length], as: UTF8.self)
-        }
     }
 }

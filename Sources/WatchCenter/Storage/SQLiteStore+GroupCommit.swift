@@ -60,26 +60,25 @@ final class GroupCommitQueue: Sendable {
     func submit(_ batch: IngestBatch, sensor: Int64, key: String, digest: String, now: Int64) async -> Result<IngestReceipt, StoreError> {
         await withCheckedContinuation { continuation in
             let job = Job(batch: batch, sensor: sensor, key: key, digest: digest, sightings: BatchDigest(batch), now: now, done: continuation)
-            let start = state.withLock { s -> Bool in
-                s.jobs.append(job)
-                guard !s.writing else { return false }
-                s.writing = true
-                return true
-            }
-            if start { Task { await self.drain() } }
+            enqueue { $0.jobs.append(job) }
         }
+    }
+
+    /// Adds work to the queue, and starts the drain unless it is running.
+    private func enqueue(_ add: (inout State) -> Void) {
+        let start = state.withLock { s -> Bool in
+            add(&s)
+            guard !s.writing else { return false }
+            s.writing = true
+            return true
+        }
+        if start { Task { await self.drain() } }
     }
 
     /// Folds the pending sources into the tables (after the batches queued before the call).
     func fold() async throws(StoreError) {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, StoreError>, Never>) in
-            let start = state.withLock { s -> Bool in
-                s.foldWaiters.append(continuation)
-                guard !s.writing else { return false }
-                s.writing = true
-                return true
-            }
-            if start { Task { await self.drain() } }
+            enqueue { $0.foldWaiters.append(continuation) }
         }
         try result.get()
     }
