@@ -23,7 +23,7 @@ struct SimulationStudyTests {
         let study = try SimulationStudy(SimulationRequest(scenario: "small-uniform", runs: 100_000))
         let finished = FinishedRuns()
         let task = Task { try await study.run(progress: { if case .runs(let done) = $0 { finished.record(done) } }) }
-        try await Task.sleep(for: .milliseconds(300))
+        try await finished.wait(atLeast: 20)
         task.cancel()
         let atCancel = finished.count
         await #expect(throws: CancellationError.self) { try await task.value }

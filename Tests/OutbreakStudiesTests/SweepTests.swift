@@ -122,10 +122,11 @@ struct SweepRequestTests {
 
     @Test("cancelling the task stops the sweep: no more than one run per thread finishes after the cancel")
     func cancel() async throws {
-        let study = try SweepStudy(SweepRequest(scenario: "small-uniform", vary: ["worm.probe_rate=1:20:200"], runs: 50))
+        let study = try SweepStudy(SweepRequest(scenario: "small-uniform", vary: ["worm.probe_rate=1:20:200"], runs: 500))
         let finished = FinishedRuns()
         let task = Task { try await study.run(progress: { finished.record($0) }) }
-        try await Task.sleep(for: .milliseconds(200))
+        // Cancel once the sweep is under way, however fast or slow the machine.
+        try await finished.wait(atLeast: 20)
         task.cancel()
         let atCancel = finished.count
         await #expect(throws: CancellationError.self) { try await task.value }
@@ -140,4 +141,10 @@ final class FinishedRuns: Sendable {
     private let value = Mutex(0)
     func record(_ count: Int) { value.withLock { $0 = max($0, count) } }
     var count: Int { value.withLock { $0 } }
+
+    /// Waits until at least `runs` runs have finished, polling every millisecond (at most a minute).
+    func wait(atLeast runs: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while count < runs, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
+    }
 }
