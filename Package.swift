@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "WatchCenter", targets: ["WatchCenter"]),
         .library(name: "WatchCenterServer", targets: ["WatchCenterServer"]),
         .library(name: "OutbreakReplay", targets: ["OutbreakReplay"]),
+        .library(name: "EarlyWarning", targets: ["EarlyWarning"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -49,9 +50,12 @@ let package = Package(
         .target(name: "EpidemicModels", dependencies: ["WormWatchCore"]),
         // The scenario file format (YAML) and the built-in presets.
         .target(name: "OutbreakScenarios", dependencies: ["Outbreak", "WormWatchCore", .product(name: "Yams", package: "Yams")]),
+        // Estimation and early warning from what monitors count: Zou et al.'s bias correction,
+        // the Kalman filter on the discrete logistic, alert levels, the CUSUM baseline.
+        .target(name: "EarlyWarning"),
         // Studies of outbreaks as a library: simulations, parameter sweeps and validation
         // against the published record (the work behind simulate, sweep and validate).
-        .target(name: "OutbreakStudies", dependencies: ["Outbreak", "OutbreakScenarios", "EpidemicModels", "WormWatchCore"]),
+        .target(name: "OutbreakStudies", dependencies: ["Outbreak", "OutbreakScenarios", "EpidemicModels", "EarlyWarning", "WormWatchCore"]),
         // SVG charts shared by every command that draws.
         .target(name: "Charts"),
         // Output formats of the studies and fits: JSON, CSV, tables and SVG charts. Formats only.
@@ -104,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "wormwatch",
             dependencies: [
-                "WormWatchCore", "Outbreak", "OutbreakScenarios", "OutbreakStudies", "EpidemicModels", "Reports", "Sensor", "Emitters", "WatchCenter", "WatchCenterServer", "OutbreakReplay",
+                "WormWatchCore", "Outbreak", "OutbreakScenarios", "OutbreakStudies", "EpidemicModels", "Reports", "Sensor", "Emitters", "WatchCenter", "WatchCenterServer", "OutbreakReplay", "EarlyWarning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -115,7 +119,8 @@ let package = Package(
         .testTarget(name: "EpidemicModelsTests", dependencies: ["EpidemicModels", "WormWatchCore"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "OutbreakScenariosTests", dependencies: ["OutbreakScenarios", "Outbreak", "WormWatchCore", "WormWatchTestSupport"]),
-        .testTarget(name: "OutbreakStudiesTests", dependencies: ["OutbreakStudies", "Reports", "OutbreakScenarios", "Outbreak", "EpidemicModels", "WormWatchCore"]),
+        .testTarget(name: "EarlyWarningTests", dependencies: ["EarlyWarning", "Outbreak", "OutbreakScenarios", "WormWatchCore"]),
+        .testTarget(name: "OutbreakStudiesTests", dependencies: ["OutbreakStudies", "EarlyWarning", "Reports", "OutbreakScenarios", "Outbreak", "EpidemicModels", "WormWatchCore"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "OutbreakStudies", "Outbreak", "EpidemicModels", "WormWatchCore"]),
         // Fixtures are read by path (#filePath), not bundled.
         .testTarget(name: "SensorTests", dependencies: ["Sensor", "WormWatchCore", "WormWatchTestSupport"], exclude: ["Fixtures"]),
