@@ -38,7 +38,7 @@ public struct EvaluationReport: Sendable {
         let request = evaluation.request
         let monitored = request.monitors.map(\.description).joined(separator: ", ")
         var out = "wormwatch evaluate: \(request.runs) runs per scenario, seed \(request.seed), telescope \(monitored)\n"
-        out += "Kalman: active when the growth rate holds within ±\(Int(request.settings.tolerance * 100)) % above \(request.settings.minimumGrowthPerHour)/h while sources grow ×\(TextTable.number(request.settings.growthFactor)).\n"
+        out += "Kalman: active when the growth rate holds within ±\(Int(request.settings.tolerance * 100)) % above \(request.settings.minimumGrowthPerHour)/h for at least 4 steps while the estimated infected hosts grow ×\(TextTable.number(request.settings.growthFactor)).\n"
         out += "CUSUM on new sources per interval, threshold h = \(String(format: "%.1f", evaluation.baselineThreshold)) (no false alarm on \(request.noise.count * request.runs) calibration runs of other seeds).\n\n"
         var worms = TextTable(header: ["worm", "detected", "time (median)", "infected at alarm (median)", "(worst)",
                                        "CUSUM detected", "CUSUM time", "CUSUM infected (median)", "(worst)",

@@ -23,10 +23,9 @@ struct SimulationStudyTests {
         let study = try SimulationStudy(SimulationRequest(scenario: "small-uniform", runs: 100_000))
         let finished = FinishedRuns()
         let task = Task { try await study.run(progress: { if case .runs(let done) = $0 { finished.record(done) } }) }
-        try await finished.wait(atLeast: 20)
-        task.cancel()
-        let atCancel = finished.count
+        finished.cancel(after: 20) { task.cancel() }
         await #expect(throws: CancellationError.self) { try await task.value }
+        let atCancel = try #require(finished.atCancel)
         #expect(finished.count - atCancel <= ProcessInfo.processInfo.activeProcessorCount)
         #expect(finished.count < 100_000)
     }

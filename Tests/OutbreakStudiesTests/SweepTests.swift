@@ -126,25 +126,44 @@ struct SweepRequestTests {
         let finished = FinishedRuns()
         let task = Task { try await study.run(progress: { finished.record($0) }) }
         // Cancel once the sweep is under way, however fast or slow the machine.
-        try await finished.wait(atLeast: 20)
-        task.cancel()
-        let atCancel = finished.count
+        finished.cancel(after: 20) { task.cancel() }
         await #expect(throws: CancellationError.self) { try await task.value }
+        let atCancel = try #require(finished.atCancel)
         // Counted in runs rather than seconds, so a loaded machine cannot fail it.
         #expect(finished.count - atCancel <= ProcessInfo.processInfo.activeProcessorCount)
         #expect(finished.count < study.totalRuns)
     }
 }
 
-/// The highest finished-run count a progress callback has reported.
+/// The highest finished-run count a progress callback has reported, and a cancellation fired
+/// from the callback itself once enough runs have finished — on the worker's thread, so it does
+/// not wait for the test's task to be scheduled (other tests may hold every cooperative thread).
 final class FinishedRuns: Sendable {
-    private let value = Mutex(0)
-    func record(_ count: Int) { value.withLock { $0 = max($0, count) } }
-    var count: Int { value.withLock { $0 } }
-
-    /// Waits until at least `runs` runs have finished, polling every millisecond (at most a minute).
-    func wait(atLeast runs: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while count < runs, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
+    private struct State {
+        var count = 0
+        var atCancel: Int?
+        var threshold = Int.max
+        var action: (@Sendable () -> Void)?
     }
+    private let state = Mutex(State())
+
+    func record(_ count: Int) {
+        let fire: (@Sendable () -> Void)? = state.withLock { s in
+            s.count = max(s.count, count)
+            guard s.atCancel == nil, s.count >= s.threshold, let action = s.action else { return nil }
+            s.atCancel = s.count
+            return action
+        }
+        fire?()
+    }
+
+    /// Calls `action` once `runs` runs have finished (at once if they already have).
+    func cancel(after runs: Int, _ action: @escaping @Sendable () -> Void) {
+        state.withLock { $0.threshold = runs; $0.action = action }
+        record(0)
+    }
+
+    var count: Int { state.withLock { $0.count } }
+    /// The count when the cancellation fired.
+    var atCancel: Int? { state.withLock { $0.atCancel } }
 }

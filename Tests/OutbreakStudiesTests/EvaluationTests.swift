@@ -1,0 +1,38 @@
+import EarlyWarning
+import Foundation
+import OutbreakStudies
+import Testing
+import WormWatchCore
+
+@Suite("Evaluating the early warning")
+struct EvaluationTests {
+    @Test("with one /16, Code Red v2 and Slammer are declared active under 2 % infected, and no noise scenario alarms")
+    func targets() throws {
+        let evaluation = try #require(try Evaluation.run(EvaluationRequest(runs: 8, seed: 5)))
+        #expect(evaluation.results.map(\.scenario) == ["codered-v2", "slammer", "noise-steady", "noise-diurnal", "noise-loud", "noise-ramp"])
+        for result in evaluation.results {
+            if result.isWorm {
+                let fractions = result.runs.compactMap(\.fractionAtDetection).sorted()
+                #expect(fractions.count == 8, "\(result.scenario) detected in \(fractions.count) of 8 runs")
+                #expect(fractions[fractions.count / 2] < 0.02, "\(result.scenario): median \(fractions[fractions.count / 2])")
+                #expect((fractions.last ?? 1) < 0.03, "\(result.scenario): worst \(fractions.last ?? 1)")
+            } else {
+                #expect(result.runs.allSatisfy { $0.detectionHours == nil }, "false alarm in \(result.scenario)")
+                // The baseline's threshold is above every calibration run, but these are other seeds.
+                #expect(result.runs.allSatisfy { $0.baselineHighest >= 0 })
+            }
+        }
+        #expect(evaluation.baselineThreshold > 1)
+    }
+
+    @Test("bad requests are refused by setting")
+    func errors() {
+        #expect(throws: StudyError.request(RequestError(setting: "runs", reason: "must be between 1 and 10000 (got 0)"))) {
+            try Evaluation.run(EvaluationRequest(runs: 0))
+        }
+        let a = IPv4Prefix(base: 0x83F3_0000, length: 16), b = IPv4Prefix(base: 0x83F3_0000, length: 24)
+        #expect(throws: StudyError.request(RequestError(setting: "monitor", subject: "131.243.0.0/24", reason: "overlaps 131.243.0.0/16"))) {
+            try Evaluation.run(EvaluationRequest(runs: 1, monitors: [a, b]))
+        }
+    }
+}
