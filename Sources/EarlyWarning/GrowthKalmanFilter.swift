@@ -26,6 +26,9 @@ public struct GrowthKalmanFilter: Sendable {
         self.drift = drift; self.rateFloor = rateFloor
     }
 
+    /// The level's standard deviation (of ln I).
+    public var levelDeviation: Double { p00.squareRoot() }
+
     /// The rate's standard deviation, per hour.
     public var rateDeviation: Double { p11.squareRoot() }
 

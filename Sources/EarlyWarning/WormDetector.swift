@@ -100,6 +100,7 @@ public struct WormDetector: Sendable {
     private var steps: [Step] = []
     private var filteredWith = 0.0
     private var lastReading: (growth: Double, deviation: Double)?
+    private var lastEstimate: InfectionEstimate?
 
     /// The fewest steps the rate must have held for, for "active".
     public static let minimumSettledSteps = 4
@@ -120,6 +121,7 @@ public struct WormDetector: Sendable {
         reading.growthDeviation = lastReading?.deviation
         reading.population = logistic.population
         guard let estimate, interval.seconds > 0 else { return (reading, nil) }
+        lastEstimate = estimate
         pooled.count += 1
         pooled.observed += Double(estimate.observed)
         pooled.new += Double(interval.newSources)
@@ -176,6 +178,18 @@ public struct WormDetector: Sendable {
         }
         reasons.append("\(estimate.observed) sources seen; about \(Self.count(estimate.infected)) infected (90 %: \(Self.count(estimate.low))–\(Self.count(estimate.high)))")
         return (reading, LevelChange(time: interval.end, from: before, to: level, reasons: reasons))
+    }
+
+    /// Where the worm is heading, from the latest step (see ``OutbreakForecast``); `nil` until
+    /// the growth filter has run three steps or while the worm is not growing.
+    public func forecast() -> OutbreakForecast? {
+        guard growth.steps >= 3, let latest = history.last, let estimate = lastEstimate else { return nil }
+        let infected = exp(growth.level)
+        return OutbreakForecast.make(
+            time: latest.time, growthPerHour: growth.rate, growthDeviation: growth.rateDeviation,
+            probeRate: estimate.probeRate, probeRateRelativeDeviation: 1 / max(estimator.returns, 1).squareRoot(),
+            infected: infected, infectedDeviation: infected * growth.levelDeviation,
+            space: Double(estimator.coverage.space))
     }
 
     /// Feeds one step, estimated with the p the filters run with, to both filters.

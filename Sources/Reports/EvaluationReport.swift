@@ -28,6 +28,11 @@ public struct EvaluationReport: Sendable {
         var errors: [Double] { result.runs.compactMap(\.medianEstimateError) }
         var worstErrors: [Double] { result.runs.compactMap(\.worstEstimateError) }
         var probeRates: [Double] { result.runs.compactMap(\.probeRate) }
+        var forecasts: [[Bool]] { result.runs.compactMap(\.forecastCovered) }
+        func covered(_ i: Int) -> String {
+            forecasts.isEmpty ? "–" : "\(forecasts.filter { $0[i] }.count)/\(forecasts.count)"
+        }
+        var forecastErrors: [Double] { result.runs.compactMap(\.forecastError).map(abs) }
     }
 
     static func percent(_ x: Double?) -> String { x.map { String(format: "%.2f %%", $0 * 100) } ?? "–" }
@@ -58,7 +63,14 @@ public struct EvaluationReport: Sendable {
             noise.add([result.scenario, "\(s.detected)/\(result.runs.count)", "\(s.baselineDetected)/\(result.runs.count)",
                        String(format: "%.1f", result.runs.map(\.baselineHighest).max() ?? 0)])
         }
-        out += worms.render() + "\n" + noise.render()
+        var forecast = TextTable(header: ["forecast at 10 % infected", "final size in 90 % band", "time to 50 % in band", "time to 90 % in band",
+                                          "final size error (median)", "(worst)"])
+        for result in evaluation.results where result.isWorm {
+            let s = Summary(result: result)
+            forecast.add([result.scenario, s.covered(0), s.covered(1), s.covered(2),
+                          Self.percent(s.median(s.forecastErrors)), Self.percent(s.worst(s.forecastErrors))])
+        }
+        out += worms.render() + "\n" + forecast.render() + "\n" + noise.render()
         return out
     }
 
@@ -100,6 +112,13 @@ public struct EvaluationReport: Sendable {
             optional("median_estimate_error", s.median(s.errors))
             optional("worst_estimate_error", s.worst(s.worstErrors))
             optional("true_probe_rate", result.trueProbeRate)
+            if !s.forecasts.isEmpty {
+                w.int("forecasts", s.forecasts.count)
+                w.int("final_size_covered", s.forecasts.filter { $0[0] }.count)
+                w.int("time_to_50_percent_covered", s.forecasts.filter { $0[1] }.count)
+                w.int("time_to_90_percent_covered", s.forecasts.filter { $0[2] }.count)
+                optional("median_final_size_error", s.median(s.forecastErrors))
+            }
             w.openArray("runs")
             for run in result.runs {
                 w.openObject()
@@ -111,6 +130,18 @@ public struct EvaluationReport: Sendable {
                 optional("median_estimate_error", run.medianEstimateError)
                 optional("p95_estimate_error", run.worstEstimateError)
                 optional("probe_rate", run.probeRate)
+                if let f = run.forecast {
+                    w.openObject("forecast")
+                    w.number("time", f.time)
+                    for (key, band) in [("final_size", f.finalSize), ("time_to_50_percent", f.timeTo50Percent), ("time_to_90_percent", f.timeTo90Percent)] {
+                        w.openObject(key)
+                        w.number("median", band.median)
+                        w.number("low", band.low)
+                        w.number("high", band.high)
+                        w.closeObject()
+                    }
+                    w.closeObject()
+                }
                 w.closeObject()
             }
             w.closeArray()

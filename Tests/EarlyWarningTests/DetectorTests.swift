@@ -56,3 +56,36 @@ struct DetectorTests {
         #expect(AlertLevel.allCases.map(\.colour) == ["green", "yellow", "red"])
     }
 }
+
+@Suite("The forecast")
+struct ForecastTests {
+    @Test("with exact inputs it is the logistic's: N = r·Ω/η + I, and 50 % after ln((N − I)/I)/K")
+    func exact() throws {
+        // Code Red: r = 1.5/h with 36,000 infected, η = 6/s.
+        let f = try #require(OutbreakForecast.make(time: 1_000, growthPerHour: 1.5, growthDeviation: 0, probeRate: 6,
+                                                    probeRateRelativeDeviation: 0, infected: 36_000, infectedDeviation: 0))
+        let n = 1.5 / 3600 * 4_294_967_296 / 6 + 36_000
+        #expect(abs(f.finalSize.median - n) < 1e-6 * n)
+        #expect(f.finalSize.low == f.finalSize.median && f.finalSize.high == f.finalSize.median)
+        let k = 6 * n / 4_294_967_296
+        #expect(abs(f.timeTo50Percent.median - (1_000 + log((n - 36_000) / 36_000) / k)) < 1e-6)
+        #expect(abs(f.timeTo90Percent.median - (1_000 + log(9 * (n - 36_000) / 36_000) / k)) < 1e-6)
+        // A shrinking worm has no forecast.
+        #expect(OutbreakForecast.make(time: 0, growthPerHour: -0.1, growthDeviation: 0, probeRate: 6,
+                                      probeRateRelativeDeviation: 0, infected: 10, infectedDeviation: 0) == nil)
+    }
+
+    @Test("uncertain inputs widen the band around the same median, reproducibly")
+    func band() throws {
+        let make = {
+            OutbreakForecast.make(time: 0, growthPerHour: 1.5, growthDeviation: 0.2, probeRate: 6,
+                                  probeRateRelativeDeviation: 0.05, infected: 36_000, infectedDeviation: 2_000)
+        }
+        let f = try #require(make())
+        #expect(f == make())
+        #expect(f.finalSize.low < f.finalSize.median && f.finalSize.median < f.finalSize.high)
+        let n = 1.5 / 3600 * 4_294_967_296 / 6 + 36_000
+        #expect(abs(f.finalSize.median - n) < 0.03 * n)
+        #expect(f.timeTo50Percent.low < f.timeTo50Percent.high)
+    }
+}

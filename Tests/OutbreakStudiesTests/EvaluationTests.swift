@@ -23,6 +23,10 @@ struct EvaluationTests {
             }
         }
         #expect(evaluation.baselineThreshold > 1)
+        // Code Red's final-size forecast at 10 % infected: its 90 % band holds the truth in most runs.
+        let forecasts = evaluation.results[0].runs.compactMap(\.forecastCovered)
+        #expect(forecasts.count == 8)
+        #expect(forecasts.filter { $0[0] }.count >= 6, "\(forecasts)")
     }
 
     @Test("bad requests are refused by setting")

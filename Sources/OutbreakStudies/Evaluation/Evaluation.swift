@@ -74,6 +74,12 @@ public struct EvaluationRun: Sendable, Hashable {
     public var worstEstimateError: Double?
     /// The estimated probe rate per host (η) when the detector went off, per second.
     public var probeRate: Double?
+    /// The forecast made when 10 % were first infected.
+    public var forecast: OutbreakForecast?
+    /// Whether its 90 % bands held the truth: final size, time to 50 %, time to 90 %.
+    public var forecastCovered: [Bool]?
+    /// The forecast's median final size over the truth, minus one.
+    public var forecastError: Double?
 }
 
 /// The runs of one scenario, summarised.
@@ -168,8 +174,27 @@ public struct Evaluation: Sendable, Hashable {
             if row.newInfections > 0 { stillSpreading = k }
             previous = row.time
         }
-        return evaluate(intervals: intervals, truth: (truth, population, stillSpreading), start: Double(record.startTime),
-                        coverage: coverage, settings: settings, threshold: threshold)
+        var run = evaluate(intervals: intervals, truth: (truth, population, stillSpreading), start: Double(record.startTime),
+                           coverage: coverage, settings: settings, threshold: threshold)
+        if let forecast = run.forecast {
+            let s = record.summary
+            let final = Double(s.everInfected)
+            let start = Double(record.startTime)
+            // The truth for the times: when half and 90 % of the hosts ever infected were infected.
+            func time(to fraction: Double) -> Double? {
+                var previous = 0.0
+                for row in record.rows {
+                    if Double(row.everInfected) >= fraction * final { return start + row.time - (row.time - previous) / 2 }
+                    previous = row.time
+                }
+                return nil
+            }
+            run.forecastError = forecast.finalSize.median / final - 1
+            run.forecastCovered = [forecast.finalSize.contains(final),
+                                   time(to: 0.5).map { forecast.timeTo50Percent.contains($0) } ?? false,
+                                   time(to: 0.9).map { forecast.timeTo90Percent.contains($0) } ?? false]
+        }
+        return run
     }
 
     /// Feeds intervals through the detectors; `truth` is the infected fraction at the end of
@@ -188,6 +213,7 @@ public struct Evaluation: Sendable, Hashable {
                 run.fractionAtDetection = truth?.fractions[k]
                 run.probeRate = reading.estimate?.probeRate
             }
+            if let truth, run.forecast == nil, truth.fractions[k] >= 0.1 { run.forecast = detector.forecast() }
             if cusum.add(newSources: interval.newSources), run.baselineHours == nil {
                 run.baselineHours = hours
                 run.baselineFraction = truth?.fractions[k]
