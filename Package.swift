@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "WatchCenter",
             dependencies: [
-                "WormWatchCore", "Sensor",
+                "WormWatchCore", "Sensor", "EarlyWarning",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -92,7 +92,7 @@ let package = Package(
         .target(
             name: "WatchCenterServer",
             dependencies: [
-                "WatchCenter", "WormWatchCore",
+                "WatchCenter", "WormWatchCore", "EarlyWarning",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -128,20 +128,23 @@ let package = Package(
         // What the Watch Center's test targets share: a fresh store of either backend, batches.
         .target(
             name: "WatchCenterTestSupport",
-            dependencies: ["WatchCenter", "Sensor", "WormWatchCore", "WormWatchTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "WatchCenter", "Sensor", "WormWatchCore", "WormWatchTestSupport", "EarlyWarning", "Outbreak", "OutbreakScenarios",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             path: "Tests/WatchCenterSupport"
         ),
         .testTarget(
             name: "WatchCenterTests",
             dependencies: [
-                "WatchCenter", "WatchCenterTestSupport", "Sensor", "WormWatchCore", "WormWatchTestSupport",
+                "WatchCenter", "WatchCenterTestSupport", "Sensor", "WormWatchCore", "WormWatchTestSupport", "EarlyWarning", "Outbreak", "OutbreakScenarios",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(
             name: "WatchCenterServerTests",
             dependencies: [
-                "WatchCenterServer", "WatchCenter", "WatchCenterTestSupport", "Sensor", "WormWatchCore", "WormWatchTestSupport",
+                "WatchCenterServer", "WatchCenter", "WatchCenterTestSupport", "Sensor", "WormWatchCore", "WormWatchTestSupport", "EarlyWarning", "Outbreak", "OutbreakScenarios",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

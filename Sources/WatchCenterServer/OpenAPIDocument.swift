@@ -36,6 +36,21 @@ components:
       description: One sensor by name; all sensors together when absent.
       schema: {type: string, pattern: "^[A-Za-z0-9._-]{1,64}$"}
   schemas:
+    Assessment:
+      type: object
+      required: [family, level, colour, since, reasons, monitored_addresses, sensors, sources_seen, infected, growth_per_hour, forecast]
+      properties:
+        family: {type: string}
+        level: {enum: [quiet, watch, active]}
+        colour: {enum: [green, yellow, red]}
+        since: {type: [string, "null"], format: date-time}
+        reasons: {type: array, items: {type: string}}
+        monitored_addresses: {type: integer}
+        sensors: {type: integer}
+        sources_seen: {type: integer}
+        infected: {type: [object, "null"], description: "Zou et al.'s bias-corrected estimate with its 90 % band and the probe rate per host."}
+        growth_per_hour: {type: [number, "null"]}
+        forecast: {type: [object, "null"], description: "Final size and times to 50 % and 90 %, each a median with a 90 % band."}
     Error:
       type: object
       required: [format, error]
@@ -270,6 +285,82 @@ paths:
         "200": {description: "A header row, then one event a row.", content: {text/csv: {schema: {type: string}}}}
         "400": {$ref: "#/components/responses/BadRequest"}
         "404": {description: "No such sensor.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+  /api/v1/alerts:
+    get:
+      summary: Each family's alert level (quiet, watch, active), its reasons, estimate and forecast
+      responses:
+        "200":
+          description: The highest level and one entry per family with data.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [format, level, families]
+                properties:
+                  format: {const: wormwatch.alerts/1}
+                  level: {enum: [quiet, watch, active]}
+                  families: {type: array, items: {$ref: "#/components/schemas/Assessment"}}
+        "503": {$ref: "#/components/responses/Unavailable"}
+  /api/v1/estimates:
+    get:
+      summary: One family's assessment minute by minute (sources seen, bias-corrected estimate with its band, growth rate, level)
+      parameters:
+        - {name: family, in: query, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: The assessment, its level changes and one point per minute (the last 30 days at most).
+          content:
+            application/json:
+              schema:
+                allOf:
+                  - {$ref: "#/components/schemas/Assessment"}
+                  - type: object
+                    required: [format, changes, points]
+                    properties:
+                      format: {const: wormwatch.estimates/1}
+                      changes: {type: array, items: {type: object}}
+                      points: {type: array, items: {type: object}}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "404": {description: "No data for the family.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "503": {$ref: "#/components/responses/Unavailable"}
+  /api/v1/advisories:
+    get:
+      summary: Advisories, newest first, one per change of a family's level
+      responses:
+        "200":
+          description: The advisories.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [format, advisories]
+                properties:
+                  format: {const: wormwatch.advisories/1}
+                  advisories:
+                    type: array
+                    items:
+                      type: object
+                      required: [id, family, time, level, previous, title, paragraphs, actions]
+                      properties:
+                        id: {type: string}
+                        family: {type: string}
+                        time: {type: string, format: date-time}
+                        level: {enum: [quiet, watch, active]}
+                        previous: {enum: [quiet, watch, active]}
+                        title: {type: string}
+                        paragraphs: {type: array, items: {type: string}}
+                        actions: {type: array, items: {type: string}}
+        "503": {$ref: "#/components/responses/Unavailable"}
+  /advisories:
+    get:
+      summary: The advisories as a web page
+      responses:
+        "200": {description: "HTML.", content: {text/html: {schema: {type: string}}}}
+  /advisories.atom:
+    get:
+      summary: The advisories as an Atom feed
+      responses:
+        "200": {description: "Atom 1.0.", content: {application/atom+xml: {schema: {type: string}}}}
   /healthz:
     get:
       summary: The process is up

@@ -43,6 +43,12 @@ public struct WatchCenterApp<Store: ObservationStore>: Sendable {
         router.get("/api/v1/sensors") { request, context in try await read.sensors(request, context: context) }
         router.get("/api/v1/export/events.ndjson") { request, context in try await read.export(request, context: context, format: .ndjson) }
         router.get("/api/v1/export/events.csv") { request, context in try await read.export(request, context: context, format: .csv) }
+        let warning = WarningRoutes(cache: AssessmentCache(store: store, now: now))
+        router.get("/api/v1/alerts") { request, context in try await warning.alerts(request, context: context) }
+        router.get("/api/v1/estimates") { request, context in try await warning.estimates(request, context: context) }
+        router.get("/api/v1/advisories") { request, context in try await warning.advisoriesJSON(request, context: context) }
+        router.get("/advisories") { request, context in try await warning.advisoriesHTML(request, context: context) }
+        router.get("/advisories.atom") { request, context in try await warning.advisoriesAtom(request, context: context) }
         router.get("/healthz") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain"], body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n")))
         }

@@ -1,0 +1,123 @@
+import EarlyWarning
+import Foundation
+import WormWatchCore
+
+/// What to do about a family: the patch and the filter, in the words of 2001's advisories.
+public struct FamilyGuidance: Sendable, Hashable {
+    /// The family's common name.
+    public var name: String
+    /// What it attacks.
+    public var target: String
+    /// What to do, one sentence each.
+    public var actions: [String]
+
+    /// The guidance for a family name (`code-red-ii`, `codered-v2`, `slammer`, …); a generic
+    /// one for families it does not know.
+    public static func `for`(_ family: String) -> FamilyGuidance {
+        let f = family.lowercased()
+        if f.contains("code-red") || f.contains("codered") || f.contains("ida") {
+            return FamilyGuidance(
+                name: "Code Red", target: "Microsoft IIS web servers (the .ida indexing buffer overflow)",
+                actions: [
+                    "Apply Microsoft's patch for MS01-033 to every IIS server, then reboot it: a reboot clears the worm from memory, the patch keeps it out.",
+                    "Where a server does not need to be reached from outside, filter inbound TCP port 80 to it.",
+                    "Look in web server logs for requests to /default.ida; a host that sends them is infected.",
+                ])
+        }
+        if f.contains("slammer") || f.contains("sapphire") {
+            return FamilyGuidance(
+                name: "Slammer", target: "Microsoft SQL Server 2000 and MSDE (the Resolution Service overflow)",
+                actions: [
+                    "Apply Microsoft's patch for MS02-039 (or SQL Server 2000 SP3) to every SQL Server and MSDE installation.",
+                    "Filter UDP port 1434 at the network edge, inbound and outbound.",
+                    "Infected hosts saturate their links: find them by their outbound UDP 1434 traffic.",
+                ])
+        }
+        if f.contains("nimda") {
+            return FamilyGuidance(
+                name: "Nimda", target: "Microsoft IIS web servers and Windows clients",
+                actions: [
+                    "Apply the cumulative IIS patch (MS01-044) and the Internet Explorer patch (MS01-020).",
+                    "Look in web server logs for requests to cmd.exe and root.exe.",
+                ])
+        }
+        return FamilyGuidance(
+            name: family, target: "hosts the scanning looks for",
+            actions: [
+                "Identify the service the probes look for and apply its vendor's patches.",
+                "Filter the probed port at the network edge where the service need not be reached.",
+            ])
+    }
+}
+
+/// A Watch Center advisory: written when a family's level changes, in the manner of the NIPC's
+/// updates of 2001 — what is happening, the numbers with their uncertainty, what to do.
+public struct Advisory: Sendable, Hashable {
+    /// A stable identifier: family, level and the minute of the change.
+    public var id: String
+    /// The family.
+    public var family: String
+    /// When the change was decided, nanoseconds since 1970.
+    public var timeNanoseconds: Int64
+    /// The level it announces.
+    public var level: AlertLevel
+    /// The level before.
+    public var previous: AlertLevel
+    /// One line.
+    public var title: String
+    /// The paragraphs.
+    public var paragraphs: [String]
+    /// What to do.
+    public var actions: [String]
+
+    /// The advisories of an assessment, one per change of level, oldest first. The forecast
+    /// and current numbers are those of the assessment's latest step for the newest advisory.
+    public static func advisories(for assessment: FamilyAssessment) -> [Advisory] {
+        let guidance = FamilyGuidance.for(assessment.family)
+        let coverage = assessment.coverage
+        return assessment.changes.enumerated().map { index, change in
+            let ns = Int64((change.time * 1e9).rounded())
+            let when = UTCCalendar.iso8601(nanoseconds: ns)
+            let title: String
+            var paragraphs: [String] = []
+            switch change.to {
+            case .active:
+                title = "\(guidance.name) (\(assessment.family)) has gone active"
+                paragraphs.append("Data analysis at \(when) confirms that \(assessment.family) is spreading: its growth has settled on a constant rate, the signature of a worm rather than of ordinary scanning.")
+            case .watch:
+                title = "\(guidance.name) (\(assessment.family)): scanning is growing"
+                paragraphs.append("At \(when) the sources scanning for \(guidance.target) began to grow faster than ordinary scanning does. The Watch Center is following it; it is not yet confirmed as a spreading worm.")
+            case .quiet:
+                title = "\(guidance.name) (\(assessment.family)): back to quiet"
+                paragraphs.append("At \(when) the growth of \(assessment.family)'s sources was no longer clearly above a worm's.")
+            }
+            paragraphs.append(contentsOf: change.reasons.map { $0.prefix(1).uppercased() + $0.dropFirst() + "." })
+            paragraphs.append("Seen by \(assessment.sensors) sensor\(assessment.sensors == 1 ? "" : "s") watching \(count(Double(coverage.monitored))) addresses (1/\(count((1 / max(coverage.fraction, 1e-12)).rounded())) of IPv4).")
+            if index == assessment.changes.count - 1, change.to == .active, let f = assessment.forecast {
+                paragraphs.append(
+                    "If it keeps spreading as it does now, about \(count(f.finalSize.median)) hosts will be infected (90 %: \(count(f.finalSize.low))–\(count(f.finalSize.high))), half of them by \(clock(f.timeTo50Percent.median)) UTC (90 %: \(clock(f.timeTo50Percent.low))–\(clock(f.timeTo50Percent.high))).")
+            }
+            let minute = ns / 60_000_000_000
+            return Advisory(
+                id: "\(assessment.family)-\(change.to.rawValue)-\(minute)", family: assessment.family, timeNanoseconds: ns,
+                level: change.to, previous: change.from, title: title, paragraphs: paragraphs,
+                actions: change.to == .quiet ? [] : guidance.actions)
+        }
+    }
+
+    static func count(_ value: Double) -> String {
+        guard value.isFinite else { return "?" }
+        let n = Int(value.rounded())
+        var digits = String(abs(n))
+        var out = ""
+        while digits.count > 3 { out = "," + digits.suffix(3) + out; digits.removeLast(3) }
+        return (n < 0 ? "-" : "") + digits + out
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "?" }
+        let iso = UTCCalendar.iso8601(nanoseconds: Int64(seconds) * 1_000_000_000)
+        // 2001-07-19T18:34:00Z → 2001-07-19 18:34
+        return String(iso.prefix(16)).replacingOccurrences(of: "T", with: " ")
+    }
+}

@@ -1,0 +1,48 @@
+import EarlyWarning
+import Foundation
+import Outbreak
+import OutbreakScenarios
+import Testing
+import WatchCenter
+import WatchCenterTestSupport
+import WormWatchCore
+
+@Suite("The early warning over stored data")
+struct WarningAnalysisTests {
+    @Test("a store fed a replayed Code Red gives the detector's own verdict: same changes, same times", arguments: Backend.available)
+    func storedVerdict(_ backend: Backend) async throws {
+        let feed = try CodeRedFeed()
+        let detected = try #require(feed.detectedAt)
+        try await StoreFixture.with(backend) { f in
+            let sensor = try await Make.sensor(f.store, "lbnl", monitors: CodeRedFeed.monitor)
+            for (i, batch) in OutbreakFeed.batches(feed.intervals, family: "codered-v2").enumerated() {
+                try await Make.ingest(f.store, batch, sensor: sensor, key: "b\(i)")
+            }
+            let assessment = try await WarningAnalysis.assess(family: "codered-v2", store: f.store)
+            #expect(assessment.coverage == MonitorCoverage(monitored: 65_536))
+            #expect(assessment.level == .active)
+            #expect(assessment.changes == feed.changes)
+            #expect(assessment.changes.first { $0.to == .active }?.time == detected)
+            #expect(assessment.points.count == feed.minutesWithData)
+            #expect(assessment.points.last?.observed == feed.intervals.reduce(0) { $0 + $1.new })
+
+            let advisories = Advisory.advisories(for: assessment)
+            #expect(advisories.count == assessment.changes.count)
+            let active = try #require(advisories.first { $0.level == .active })
+            #expect(active.title == "Code Red (codered-v2) has gone active")
+            #expect(active.paragraphs[0].hasPrefix("Data analysis at 2001-07-19T"))
+            #expect(active.paragraphs.contains { $0.hasPrefix("Seen by 1 sensor watching 65,536 addresses (1/65,536 of IPv4).") })
+            #expect(active.actions.first?.contains("MS01-033") == true)
+            #expect(Set(advisories.map(\.id)).count == advisories.count)
+        }
+    }
+
+    @Test("coverage merges the sensors' blocks: an address watched twice counts once")
+    func coverage() throws {
+        func sensor(_ blocks: String) throws -> SensorRecord {
+            SensorRecord(id: 1, name: "s", monitors: try SensorRegistration.monitors(blocks), createdNanoseconds: 0)
+        }
+        let c = WarningAnalysis.coverage(of: [try sensor("44.0.0.0/8"), try sensor("44.1.0.0/16,131.243.0.0/16"), try sensor("131.243.128.0/17")])
+        #expect(c.monitored == (1 << 24) + (1 << 16))
+    }
+}
