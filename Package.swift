@@ -92,7 +92,7 @@ let package = Package(
         .target(
             name: "WatchCenterServer",
             dependencies: [
-                "WatchCenter", "WormWatchCore", "EarlyWarning",
+                "WatchCenter", "WormWatchCore", "EarlyWarning", "Charts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -361,6 +361,18 @@ paths:
       summary: The advisories as an Atom feed
       responses:
         "200": {description: "Atom 1.0.", content: {application/atom+xml: {schema: {type: string}}}}
+  /:
+    get:
+      summary: The dashboard (HTML with inline SVG charts; updates itself from /dashboard/stream)
+      responses:
+        "200": {description: "HTML.", content: {text/html: {schema: {type: string}}}}
+  /dashboard/stream:
+    get:
+      summary: Server-sent events, each carrying the dashboard's live HTML fragment when it changes
+      parameters:
+        - {name: once, in: query, required: false, description: "1: send one event and end.", schema: {enum: ["1"]}}
+      responses:
+        "200": {description: "An event stream.", content: {text/event-stream: {schema: {type: string}}}}
   /healthz:
     get:
       summary: The process is up

@@ -43,7 +43,11 @@ public struct WatchCenterApp<Store: ObservationStore>: Sendable {
         router.get("/api/v1/sensors") { request, context in try await read.sensors(request, context: context) }
         router.get("/api/v1/export/events.ndjson") { request, context in try await read.export(request, context: context, format: .ndjson) }
         router.get("/api/v1/export/events.csv") { request, context in try await read.export(request, context: context, format: .csv) }
-        let warning = WarningRoutes(cache: AssessmentCache(store: store, now: now))
+        let cache = AssessmentCache(store: store, now: now)
+        let warning = WarningRoutes(cache: cache)
+        let dashboard = Dashboard(cache: cache, store: store, silentAfterSeconds: configuration.silentAfterSeconds, now: now, every: .seconds(2))
+        router.get("/") { request, context in try await dashboard.page(request, context: context) }
+        router.get("/dashboard/stream") { request, context in try await dashboard.stream(request, context: context) }
         router.get("/api/v1/alerts") { request, context in try await warning.alerts(request, context: context) }
         router.get("/api/v1/estimates") { request, context in try await warning.estimates(request, context: context) }
         router.get("/api/v1/advisories") { request, context in try await warning.advisoriesJSON(request, context: context) }

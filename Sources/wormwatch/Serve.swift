@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import OutbreakReplay
 import WatchCenter
 import WatchCenterServer
 import WormWatchCore
@@ -45,6 +46,7 @@ struct Serve: AsyncParsableCommand {
           wormwatch serve                        SQLite in ./wormwatch-data
           wormwatch serve --data /var/lib/wormwatch --port 9090
           wormwatch serve --database postgres://ww@db:5432/wormwatch --host 0.0.0.0
+          wormwatch serve --demo                 a replay of 19 July 2001; the alarm within a minute
         """
     )
 
@@ -71,6 +73,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds a client may take to send a batch's body (408 after).", valueName: "seconds"))
     var bodyTimeout = 60
 
+    @Flag(help: "Run a demonstration: a temporary store fed a replay of Code Red v2 on 19 July 2001 seen by a /8 telescope.")
+    var demo = false
+
+    @Option(help: ArgumentHelp("The demo's replay speed (simulated seconds per second), or max.", valueName: "x|max"))
+    var demoSpeed = "120"
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port: \(port) is not a port (0 to 65535)") }
         guard (1...36_500).contains(retainDays) else { throw ValidationError("--retain-days: \(retainDays) is not between 1 and 36500") }
@@ -78,6 +86,8 @@ struct Serve: AsyncParsableCommand {
         guard (1...1_000_000).contains(maxLines) else { throw ValidationError("--max-lines: \(maxLines) is not between 1 and 1000000") }
         guard rateLimit > 0 && rateLimit.isFinite else { throw ValidationError("--rate-limit: \(rateLimit) is not a positive number") }
         guard (1...3_600).contains(bodyTimeout) else { throw ValidationError("--body-timeout: \(bodyTimeout) is not between 1 and 3600") }
+        guard ReplaySpeed(demoSpeed) != nil else { throw ValidationError("--demo-speed: '\(demoSpeed)' is not a positive number or max") }
+        if demo && (store.data != nil || store.database != nil) { throw ValidationError("--demo: the demo keeps its data in a temporary folder; leave out --data and --database") }
     }
 
     var configuration: CenterConfiguration {
@@ -90,6 +100,10 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if demo {
+            try await reporting { try await runDemo() }
+            return
+        }
         try await reporting {
             let store = try await self.store.open()
             let started = try await serve(store)

@@ -10,6 +10,7 @@ public enum ExternalTool {
     public static let tcpdump = "/usr/bin/tcpdump"
     public static let tshark = "/usr/bin/tshark"
     public static let capinfos = "/usr/bin/capinfos"
+    public static let chromium = "/usr/bin/chromium"
 
     /// Whether CI=true is set (where .ci/run has installed every tool).
     public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
