@@ -23,6 +23,12 @@ public struct CenterConfiguration: Sendable {
     public var idleTimeoutSeconds: Int
     /// A sensor silent this long is flagged in `sensor list` and `/api/v1/sensors`.
     public var silentAfterSeconds: Int
+    /// URLs that receive every advisory (POST, signed with ``webhookSecret``).
+    public var webhooks: [String] = []
+    /// The shared secret of the webhooks' HMAC signatures.
+    public var webhookSecret: String = ""
+    /// Seconds between two looks for advisories to deliver.
+    public var webhookIntervalSeconds: Double = 2
 
     /// The defaults: 127.0.0.1:8080, 16 MiB and 10,000 lines a batch, 50 batches/s per sensor
     /// (bursts of 100), 30 days of raw events, bodies within 60 s, idle connections closed

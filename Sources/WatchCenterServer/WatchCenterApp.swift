@@ -18,6 +18,7 @@ public struct WatchCenterApp<Store: ObservationStore>: Sendable {
     /// The server's clock, nanoseconds since 1970 (tests move it).
     public let now: @Sendable () -> Int64
     let limiter: RateLimiter
+    let cache: AssessmentCache<Store>
 
     /// An application over `store`.
     public init(store: Store, configuration: CenterConfiguration, now: @escaping @Sendable () -> Int64 = WallClock.nanoseconds) {
@@ -26,6 +27,12 @@ public struct WatchCenterApp<Store: ObservationStore>: Sendable {
         self.metrics = CenterMetrics()
         self.now = now
         self.limiter = RateLimiter(rate: configuration.batchesPerSecond, burst: configuration.burst)
+        self.cache = AssessmentCache(store: store, now: now)
+    }
+
+    /// The advisories now, every family's, oldest first.
+    public func advisories() async throws(StoreError) -> [Advisory] {
+        try await cache.all().flatMap(Advisory.advisories(for:)).sorted { ($0.timeNanoseconds, $0.id) < ($1.timeNanoseconds, $1.id) }
     }
 
     /// The router: every route of the API.
@@ -43,7 +50,7 @@ public struct WatchCenterApp<Store: ObservationStore>: Sendable {
         router.get("/api/v1/sensors") { request, context in try await read.sensors(request, context: context) }
         router.get("/api/v1/export/events.ndjson") { request, context in try await read.export(request, context: context, format: .ndjson) }
         router.get("/api/v1/export/events.csv") { request, context in try await read.export(request, context: context, format: .csv) }
-        let cache = AssessmentCache(store: store, now: now)
+        let cache = self.cache
         let warning = WarningRoutes(cache: cache)
         let dashboard = Dashboard(cache: cache, store: store, silentAfterSeconds: configuration.silentAfterSeconds, now: now, every: .seconds(2))
         router.get("/") { request, context in try await dashboard.page(request, context: context) }
@@ -84,9 +91,21 @@ public struct WatchCenterApp<Store: ObservationStore>: Sendable {
             router: router(context: BasicRequestContext.self),
             server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wormwatch"),
-            services: [RetentionService(store: store, days: configuration.retainDays, every: .seconds(configuration.pruneIntervalSeconds), logger: logger)],
+            services: services(logger: logger),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
+    }
+
+    /// The background services: retention, and the webhooks' deliveries when there are any.
+    func services(logger: Logger) -> [any Service] {
+        var services: [any Service] = [
+            RetentionService(store: store, days: configuration.retainDays, every: .seconds(configuration.pruneIntervalSeconds), logger: logger)
+        ]
+        if !configuration.webhooks.isEmpty {
+            let hooks = configuration.webhooks.map { AdvisoryWebhook(url: $0, secret: configuration.webhookSecret, now: now) }
+            services.append(WebhookService(app: self, webhooks: hooks, every: .milliseconds(Int64(configuration.webhookIntervalSeconds * 1000)), logger: logger))
+        }
+        return services
     }
 
     /// Runs the server until SIGINT or SIGTERM, then stops accepting, finishes the requests in
@@ -120,6 +139,34 @@ struct RetentionService<Store: ObservationStore>: Service {
                 return
             }
         } while !Task.isShuttingDownGracefully && !Task.isCancelled
+    }
+}
+
+/// Delivers the advisories to the webhooks: looks every few seconds, retries with backoff.
+struct WebhookService<Store: ObservationStore>: Service {
+    let app: WatchCenterApp<Store>
+    let webhooks: [AdvisoryWebhook]
+    let every: Duration
+    let logger: Logger
+
+    func run() async throws {
+        repeat {
+            do {
+                let advisories = try await app.advisories()
+                for hook in webhooks {
+                    hook.offer(advisories)
+                    await hook.deliverDue()
+                }
+            } catch {
+                logger.warning("webhooks: \(error.description)")
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: every) }
+            } catch {
+                break
+            }
+        } while !Task.isShuttingDownGracefully && !Task.isCancelled
+        for hook in webhooks { await hook.shutdown() }
     }
 }
 

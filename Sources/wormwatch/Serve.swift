@@ -47,6 +47,7 @@ struct Serve: AsyncParsableCommand {
           wormwatch serve --data /var/lib/wormwatch --port 9090
           wormwatch serve --database postgres://ww@db:5432/wormwatch --host 0.0.0.0
           wormwatch serve --demo                 a replay of 19 July 2001; the alarm within a minute
+          wormwatch serve --webhook https://soc.example/hooks/wormwatch --webhook-secret-file hook.secret
         """
     )
 
@@ -73,6 +74,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds a client may take to send a batch's body (408 after).", valueName: "seconds"))
     var bodyTimeout = 60
 
+    @Option(help: ArgumentHelp("A URL that receives every advisory (POST, HMAC-signed); repeat for several.", valueName: "url"))
+    var webhook: [String] = []
+
+    @Option(help: ArgumentHelp("The file holding the webhooks' shared secret (also WORMWATCH_WEBHOOK_SECRET); never on the command line.", valueName: "file"))
+    var webhookSecretFile: String?
+
     @Flag(help: "Run a demonstration: a temporary store fed a replay of Code Red v2 on 19 July 2001 seen by a /8 telescope.")
     var demo = false
 
@@ -86,17 +93,42 @@ struct Serve: AsyncParsableCommand {
         guard (1...1_000_000).contains(maxLines) else { throw ValidationError("--max-lines: \(maxLines) is not between 1 and 1000000") }
         guard rateLimit > 0 && rateLimit.isFinite else { throw ValidationError("--rate-limit: \(rateLimit) is not a positive number") }
         guard (1...3_600).contains(bodyTimeout) else { throw ValidationError("--body-timeout: \(bodyTimeout) is not between 1 and 3600") }
+        for url in webhook {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                throw ValidationError("--webhook: '\(url)' is not an http:// or https:// URL")
+            }
+        }
+        if !webhook.isEmpty { _ = try webhookSecret() }
         guard ReplaySpeed(demoSpeed) != nil else { throw ValidationError("--demo-speed: '\(demoSpeed)' is not a positive number or max") }
         if demo && (store.data != nil || store.database != nil) { throw ValidationError("--demo: the demo keeps its data in a temporary folder; leave out --data and --database") }
+    }
+
+    /// The webhooks' secret: from --webhook-secret-file, else WORMWATCH_WEBHOOK_SECRET.
+    func webhookSecret() throws -> String {
+        if let file = webhookSecretFile {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ValidationError("--webhook-secret-file: cannot read '\(file)'")
+            }
+            let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard secret.count >= 16 else { throw ValidationError("--webhook-secret-file: '\(file)': the secret is shorter than 16 characters") }
+            return secret
+        }
+        guard let secret = ProcessInfo.processInfo.environment["WORMWATCH_WEBHOOK_SECRET"], secret.count >= 16 else {
+            throw ValidationError("--webhook: give the shared secret (16 characters or more) in --webhook-secret-file or WORMWATCH_WEBHOOK_SECRET")
+        }
+        return secret
     }
 
     var configuration: CenterConfiguration {
         var limits = IngestLimits()
         limits.maxBodyBytes = maxBodyBytes
         limits.maxLines = maxLines
-        return CenterConfiguration(
+        var c = CenterConfiguration(
             host: host, port: port, limits: limits, batchesPerSecond: rateLimit, burst: 2 * rateLimit, retainDays: retainDays,
             bodyTimeoutSeconds: bodyTimeout)
+        c.webhooks = webhook
+        c.webhookSecret = (try? webhookSecret()) ?? ""
+        return c
     }
 
     func run() async throws {
