@@ -9,6 +9,7 @@ import WatchCenter
 import WatchCenterServer
 import WatchCenterTestSupport
 import WormWatchCore
+import WormWatchTestSupport
 
 /// Advisories POSTed to a local receiver: signed, retried after a failure, each delivered once
 /// in the end.
@@ -70,6 +71,17 @@ import WormWatchCore
                     let mac = try #require(Data(hexString: String(r.signature.dropFirst("sha256=".count))))
                     #expect(HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Array(r.timestamp.utf8) + [UInt8(ascii: ".")] + r.body, using: key))
                     #expect(AdvisoryWebhook.signature(secret: "another-secret-entirely", timestamp: timestamp, body: r.body) != r.signature)
+                    // And so does an independent implementation: the README's Python check.
+                    let folder = try TemporaryFolder()
+                    defer { folder.cleanUp() }
+                    let bodyPath = folder.url.appendingPathComponent("body").path
+                    try Data(r.body).write(to: URL(fileURLWithPath: bodyPath))
+                    let python = try ExternalTool.run("/usr/bin/env", [
+                        "python3", "-c",
+                        "import hmac, hashlib, sys; body = open(sys.argv[3], 'rb').read(); print('sha256=' + hmac.new(sys.argv[1].encode(), sys.argv[2].encode() + b'.' + body, hashlib.sha256).hexdigest())",
+                        secret, r.timestamp, bodyPath,
+                    ])
+                    #expect(python.stdout == r.signature + "\n", "\(python.stderr)")
                     let json = try #require(try JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any])
                     #expect(json["format"] as? String == "wormwatch.advisory/1")
                     #expect(json["id"] as? String == r.delivery)
