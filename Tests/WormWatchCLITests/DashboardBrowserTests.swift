@@ -29,7 +29,7 @@ struct DashboardBrowserTests {
         #expect(before == "quiet", "the replay had just begun: \(before)")
         #expect(first.contains("WormWatch Watch Center"))
         var dom = first
-        let deadline = Date().addingTimeInterval(90)
+        let deadline = Date().addingTimeInterval(240)
         while Self.level(dom) != "active", Date() < deadline {
             Thread.sleep(forTimeInterval: 2)
             dom = try Self.dom(center.url + "/")
