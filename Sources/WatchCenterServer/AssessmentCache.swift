@@ -2,47 +2,80 @@ import EarlyWarning
 import Synchronization
 import WatchCenter
 
-/// The families' assessments, computed from the store and kept while the family's data has
-/// not changed, or for at most ``maximumAge`` seconds while it keeps changing, so the read
-/// routes do not re-run the early warning over 30 days of minutes on every request.
+/// The families' assessments, computed from the store at most every ``maximumAge`` seconds:
+/// a request within that time is answered from memory without touching the store; a later one
+/// gets the last assessment at once while a refresh runs in the background (one at a time), so
+/// only the very first request waits for the early warning to run over 30 days of minutes.
+/// A maximum age of 0 assesses on every request (tests).
 final class AssessmentCache<Store: ObservationStore>: Sendable {
     let store: Store
-    let maximumAge: Int64
-    let now: @Sendable () -> Int64
-    private struct Entry {
-        var summary: FamilySummary
-        var computed: Int64
-        var assessment: FamilyAssessment
+    let maximumAge: Duration
+    private struct Snapshot {
+        var computed: ContinuousClock.Instant
+        var summaries: [FamilySummary]
+        var assessments: [String: FamilyAssessment]
     }
-    private let entries = Mutex<[String: Entry]>([:])
+    private struct State {
+        var snapshot: Snapshot?
+        var refreshing = false
+    }
+    private let state = Mutex(State())
 
-    init(store: Store, maximumAgeSeconds: Int = 5, now: @escaping @Sendable () -> Int64) {
+    init(store: Store, maximumAgeSeconds: Double = 5) {
         self.store = store
-        self.maximumAge = Int64(maximumAgeSeconds) * 1_000_000_000
-        self.now = now
+        self.maximumAge = .milliseconds(Int64(maximumAgeSeconds * 1000))
     }
 
     /// Every family's assessment, in the store's family order.
     func all() async throws(StoreError) -> [FamilyAssessment] {
-        var out: [FamilyAssessment] = []
-        for summary in try await store.families() { out.append(try await assessment(summary)) }
-        return out
+        let snapshot = try await current()
+        return snapshot.summaries.compactMap { snapshot.assessments[$0.family] }
     }
 
     /// One family's assessment, or `nil` if the family has no data.
     func assessment(family: String) async throws(StoreError) -> FamilyAssessment? {
-        guard let summary = try await store.families().first(where: { $0.family == family }) else { return nil }
-        return try await assessment(summary)
+        try await current().assessments[family]
     }
 
-    private func assessment(_ summary: FamilySummary) async throws(StoreError) -> FamilyAssessment {
-        let clock = now()
-        if let entry = entries.withLock({ $0[summary.family] }),
-           entry.summary == summary || clock - entry.computed < maximumAge {
-            return entry.assessment
+    private func current() async throws(StoreError) -> Snapshot {
+        if maximumAge == .zero { return try await compute(previous: nil) }
+        let clock = ContinuousClock.now
+        let (snapshot, refresh) = state.withLock { s -> (Snapshot?, Bool) in
+            guard let snapshot = s.snapshot else { return (nil, false) }
+            if clock - snapshot.computed < maximumAge || s.refreshing { return (snapshot, false) }
+            s.refreshing = true
+            return (snapshot, true)
         }
-        let assessment = try await WarningAnalysis.assess(family: summary.family, store: store)
-        entries.withLock { $0[summary.family] = Entry(summary: summary, computed: clock, assessment: assessment) }
-        return assessment
+        guard let snapshot else {
+            let fresh = try await compute(previous: nil)
+            state.withLock { $0.snapshot = fresh }
+            return fresh
+        }
+        if refresh {
+            let previous = snapshot
+            Task {
+                let fresh = try? await self.compute(previous: previous)
+                self.state.withLock { s in
+                    if let fresh { s.snapshot = fresh }
+                    s.refreshing = false
+                }
+            }
+        }
+        return snapshot
+    }
+
+    /// Assesses the families whose data changed since `previous`; keeps the others.
+    private func compute(previous: Snapshot?) async throws(StoreError) -> Snapshot {
+        let clock = ContinuousClock.now
+        let summaries = try await store.families()
+        var assessments: [String: FamilyAssessment] = [:]
+        for summary in summaries {
+            if let previous, previous.summaries.contains(summary), let kept = previous.assessments[summary.family] {
+                assessments[summary.family] = kept
+            } else {
+                assessments[summary.family] = try await WarningAnalysis.assess(family: summary.family, store: store)
+            }
+        }
+        return Snapshot(computed: clock, summaries: summaries, assessments: assessments)
     }
 }

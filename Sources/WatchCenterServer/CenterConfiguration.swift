@@ -27,6 +27,9 @@ public struct CenterConfiguration: Sendable {
     public var webhooks: [String] = []
     /// The shared secret of the webhooks' HMAC signatures.
     public var webhookSecret: String = ""
+    /// Seconds an assessment is served from memory before it is refreshed in the background
+    /// (0: assessed on every request).
+    public var assessmentMaxAgeSeconds: Double = 5
     /// Seconds between two looks for advisories to deliver.
     public var webhookIntervalSeconds: Double = 2
 

@@ -89,16 +89,26 @@ struct Dashboard<Store: ObservationStore>: Sendable {
             html += "<dt>half infected by</dt><dd>\(UTCCalendar.iso8601(nanoseconds: Int64(f.timeTo50Percent.median) * 1_000_000_000))</dd>"
         }
         html += "<dt>monitored</dt><dd>\(Self.count(Double(a.coverage.monitored))) addresses, \(a.sensors) sensor\(a.sensors == 1 ? "" : "s")</dd></dl>"
-        if let first = a.points.first {
+        // At most ~1,500 points a chart: a month of minutes is thinned by taking every k-th
+        // (the counts per minute averaged over the k).
+        let k = max(1, (a.points.count + 1_499) / 1_500)
+        let points: [AssessmentPoint] = stride(from: 0, to: a.points.count, by: k).map { i in
+            var p = a.points[min(a.points.count - 1, i + k - 1)]
+            let slice = a.points[i..<min(a.points.count, i + k)]
+            p.newSources = slice.reduce(0) { $0 + $1.newSources } / slice.count
+            p.probes = slice.reduce(0) { $0 + $1.probes } / slice.count
+            return p
+        }
+        if let first = points.first {
             let t0 = Double(first.timeNanoseconds) / 3.6e12
-            let x = a.points.map { Double($0.timeNanoseconds) / 3.6e12 - t0 }
-            var series = [ChartSeries(name: "sources seen", x: x, y: a.points.map { Double($0.observed) }, color: "#1565c0")]
+            let x = points.map { Double($0.timeNanoseconds) / 3.6e12 - t0 }
+            var series = [ChartSeries(name: "sources seen", x: x, y: points.map { Double($0.observed) }, color: "#1565c0")]
             var bands: [ChartBand] = []
-            let estimated = a.points.map { $0.estimate?.infected ?? .nan }
+            let estimated = points.map { $0.estimate?.infected ?? .nan }
             if estimated.contains(where: \.isFinite) {
                 series.append(ChartSeries(name: "infected (estimate)", x: x, y: estimated, color: "#c62828"))
-                bands.append(ChartBand(name: "infected (estimate)", x: x, lower: a.points.map { $0.estimate?.low ?? .nan },
-                                       upper: a.points.map { $0.estimate?.high ?? .nan }, color: "#c62828"))
+                bands.append(ChartBand(name: "infected (estimate)", x: x, lower: points.map { $0.estimate?.low ?? .nan },
+                                       upper: points.map { $0.estimate?.high ?? .nan }, color: "#c62828"))
             }
             var markers: [ChartMarkers] = []
             if let f = a.forecast, let last = x.last {
@@ -108,7 +118,7 @@ struct Dashboard<Store: ObservationStore>: Sendable {
             if !changes.isEmpty {
                 markers.append(ChartMarkers(
                     name: "level changes", x: changes.map { $0.time / 3600 - t0 },
-                    y: changes.map { c in Double(a.points.last { Double($0.timeNanoseconds) / 1e9 <= c.time }?.observed ?? 0) },
+                    y: changes.map { c in Double(points.last { Double($0.timeNanoseconds) / 1e9 <= c.time }?.observed ?? 0) },
                     color: "#000000", labels: changes.map(\.to.rawValue)))
             }
             let infected = LineChart(
@@ -116,11 +126,11 @@ struct Dashboard<Store: ObservationStore>: Sendable {
                 xAxis: Axis(label: "hours since " + UTCCalendar.iso8601(nanoseconds: first.timeNanoseconds)), yAxis: Axis(label: "hosts", min: 0),
                 series: series, bands: bands, markers: markers, width: 720, height: 360)
             let traffic = LineChart(
-                title: "New sources and probes per minute", xAxis: Axis(label: "hours"), yAxis: Axis(label: "new sources per minute", min: 0),
+                title: k == 1 ? "New sources and probes per minute" : "New sources and probes per minute (mean of \(k) minutes)", xAxis: Axis(label: "hours"), yAxis: Axis(label: "new sources per minute", min: 0),
                 y2Axis: Axis(label: "probes per minute", min: 0),
                 series: [
-                    ChartSeries(name: "new sources", x: x, y: a.points.map { Double($0.newSources) }, color: "#2e7d32"),
-                    ChartSeries(name: "probes", x: x, y: a.points.map { Double($0.probes) }, color: "#9e9e9e", useSecondaryAxis: true),
+                    ChartSeries(name: "new sources", x: x, y: points.map { Double($0.newSources) }, color: "#2e7d32"),
+                    ChartSeries(name: "probes", x: x, y: points.map { Double($0.probes) }, color: "#9e9e9e", useSecondaryAxis: true),
                 ], width: 720, height: 300)
             html += "<div class=\"charts\">" + Self.inline(infected.svg()) + Self.inline(traffic.svg()) + "</div>"
         }

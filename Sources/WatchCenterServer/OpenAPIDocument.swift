@@ -306,9 +306,10 @@ paths:
       summary: One family's assessment minute by minute (sources seen, bias-corrected estimate with its band, growth rate, level)
       parameters:
         - {name: family, in: query, required: true, schema: {type: string}}
+        - {name: hours, in: query, required: false, description: "Points of the last N hours (default 24; the assessment itself covers up to 30 days).", schema: {type: integer, minimum: 1, maximum: 720}}
       responses:
         "200":
-          description: The assessment, its level changes and one point per minute (the last 30 days at most).
+          description: The assessment, its level changes and one point per minute of the last `hours`.
           content:
             application/json:
               schema:

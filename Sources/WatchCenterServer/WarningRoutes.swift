@@ -86,6 +86,7 @@ struct WarningRoutes<Store: ObservationStore>: Sendable {
     func estimates(_ request: Request, context: some RequestContext) async throws -> Response {
         let p = ReadRoutes<Store>.Parameters(request)
         guard let family = try p.family() else { throw APIError.parameter("family", "name the family: family=…") }
+        let hours = try p.int("hours", in: 1...720) ?? 24
         let a = try await assessment(family)
         var w = JSONWriter(pretty: false)
         w.openObject()
@@ -101,8 +102,9 @@ struct WarningRoutes<Store: ObservationStore>: Sendable {
             w.closeObject()
         }
         w.closeArray()
+        w.int("hours", hours)
         w.openArray("points")
-        for point in a.points {
+        for point in a.points.suffix(hours * 60) {
             w.openObject()
             w.string("time", UTCCalendar.iso8601(nanoseconds: point.timeNanoseconds))
             w.int("sources_seen", point.observed)

@@ -27,7 +27,7 @@ public struct WatchCenterApp<Store: ObservationStore>: Sendable {
         self.metrics = CenterMetrics()
         self.now = now
         self.limiter = RateLimiter(rate: configuration.batchesPerSecond, burst: configuration.burst)
-        self.cache = AssessmentCache(store: store, now: now)
+        self.cache = AssessmentCache(store: store, maximumAgeSeconds: configuration.assessmentMaxAgeSeconds)
     }
 
     /// The advisories now, every family's, oldest first.
@@ -101,6 +101,9 @@ public struct WatchCenterApp<Store: ObservationStore>: Sendable {
         var services: [any Service] = [
             RetentionService(store: store, days: configuration.retainDays, every: .seconds(configuration.pruneIntervalSeconds), logger: logger)
         ]
+        if configuration.assessmentMaxAgeSeconds > 0 {
+            services.append(AssessmentWarmup(cache: cache, every: .milliseconds(Int64(configuration.assessmentMaxAgeSeconds * 1000))))
+        }
         if !configuration.webhooks.isEmpty {
             let hooks = configuration.webhooks.map { AdvisoryWebhook(url: $0, secret: configuration.webhookSecret, now: now) }
             services.append(WebhookService(app: self, webhooks: hooks, every: .milliseconds(Int64(configuration.webhookIntervalSeconds * 1000)), logger: logger))
@@ -133,6 +136,24 @@ struct RetentionService<Store: ObservationStore>: Service {
             } catch {
                 logger.warning("retention: \(error.description)")
             }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: every) }
+            } catch {
+                return
+            }
+        } while !Task.isShuttingDownGracefully && !Task.isCancelled
+    }
+}
+
+/// Keeps the assessments warm: assesses at start and then as often as they age, so no
+/// request waits for the early warning to run over a month of minutes.
+struct AssessmentWarmup<Store: ObservationStore>: Service {
+    let cache: AssessmentCache<Store>
+    let every: Duration
+
+    func run() async throws {
+        repeat {
+            _ = try? await cache.all()
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: every) }
             } catch {

@@ -21,7 +21,12 @@ import WormWatchCore
     static func check<S: ObservationStore>(_ store: S, feed: CodeRedFeed) async throws {
             let sensor = try await Make.sensor(store, "lbnl", monitors: "131.243.0.0/16")
             // Quiet before any data: no families, no advisories.
-            let center = WatchCenterApp(store: store, configuration: CenterConfiguration(), now: { Make.now })
+            var configuration = CenterConfiguration()
+            configuration.assessmentMaxAgeSeconds = 0
+            let center = WatchCenterApp(store: store, configuration: configuration, now: { Make.now })
+            // With the default, an assessment is served from memory for 5 s: data that arrives
+            // in between shows on the next refresh.
+            let cached = Application(router: WatchCenterApp(store: store, configuration: CenterConfiguration(), now: { Make.now }).router(context: BasicRequestContext.self))
             let app = Application(router: center.router(context: BasicRequestContext.self))
             try await app.test(.router) { client in
                 let empty = try ServerTests.json(try await client.execute(uri: "/api/v1/alerts", method: .get))
@@ -30,8 +35,14 @@ import WormWatchCore
                 let none = try await client.execute(uri: "/advisories", method: .get)
                 #expect(String(buffer: none.body).contains("No advisories: every family is quiet."))
 
-                for (i, batch) in OutbreakFeed.batches(feed.intervals, family: "codered-v2").enumerated() {
-                    try await Make.ingest(store, batch, sensor: sensor, key: "b\(i)")
+                try await cached.test(.router) { client in
+                    let before = try ServerTests.json(try await client.execute(uri: "/api/v1/alerts", method: .get))
+                    #expect((before["families"] as? [Any])?.isEmpty == true)
+                    for (i, batch) in OutbreakFeed.batches(feed.intervals, family: "codered-v2").enumerated() {
+                        try await Make.ingest(store, batch, sensor: sensor, key: "b\(i)")
+                    }
+                    let after = try ServerTests.json(try await client.execute(uri: "/api/v1/alerts", method: .get))
+                    #expect((after["families"] as? [Any])?.isEmpty == true, "served from memory")
                 }
                 let alerts = try ServerTests.json(try await client.execute(uri: "/api/v1/alerts", method: .get))
                 #expect(alerts["format"] as? String == "wormwatch.alerts/1")
@@ -42,13 +53,17 @@ import WormWatchCore
                 #expect(family["monitored_addresses"] as? Int == 65_536)
                 #expect((family["reasons"] as? [String])?.first?.hasPrefix("the growth rate has held at ") == true)
 
-                let estimates = try ServerTests.json(try await client.execute(uri: "/api/v1/estimates?family=codered-v2", method: .get))
+                let estimates = try ServerTests.json(try await client.execute(uri: "/api/v1/estimates?family=codered-v2&hours=720", method: .get))
                 #expect(estimates["format"] as? String == "wormwatch.estimates/1")
                 let points = try #require(estimates["points"] as? [[String: Any]])
                 #expect(points.count == feed.minutesWithData)
                 #expect(points.last?["level"] as? String == "active")
                 #expect((estimates["changes"] as? [[String: Any]])?.map { $0["to"] as? String }.last == "active")
 
+                let day = try ServerTests.json(try await client.execute(uri: "/api/v1/estimates?family=codered-v2", method: .get))
+                #expect((day["points"] as? [Any])?.count == min(1_440, feed.minutesWithData), "the last 24 hours by default")
+                let badHours = try await client.execute(uri: "/api/v1/estimates?family=codered-v2&hours=0", method: .get)
+                #expect(badHours.status == .badRequest)
                 let missing = try await client.execute(uri: "/api/v1/estimates", method: .get)
                 #expect(missing.status == .badRequest)
                 let unknown = try await client.execute(uri: "/api/v1/estimates?family=nimda", method: .get)

@@ -12,6 +12,9 @@ import WormWatchCore
 ///   sources-walk  following `next_cursor` page after page from the first
 ///   sources-deep  a page after a cursor at a random instant of the month (deep in the table)
 ///   sources-since `since=` a random instant, first page
+///   alerts-first, estimates-first, dashboard-first  the early warning's routes, the first
+///                 request (it assesses the month's minutes); then alerts, estimates, dashboard,
+///                 advisories (served from the cache while the data does not change)
 enum QueryLoad {
     static func run(_ o: Options) async throws {
         guard let url = o.words.first else { throw Failure("query URL [--family F] [--requests N] [--days D] [--limit L] [--seed S]") }
@@ -80,6 +83,15 @@ enum QueryLoad {
         }
         try await measure("sources-since", "since= a random instant, first page") { rng in
             "/api/v1/sources?family=\(family)&limit=\(limit)&since=\(iso(from + Int64(rng.below(Int(to - from)))))"
+        }
+        // The early warning: the first request assesses the family's 30 days of minutes.
+        for (name, path) in [("alerts", "/api/v1/alerts"), ("estimates", "/api/v1/estimates?family=\(family)"), ("dashboard", "/"), ("advisories", "/api/v1/advisories")] {
+            if name == "alerts" {
+                var cold = Latencies()
+                cold.values.append(try await get(path).0)
+                rows.append(("alerts-first", cold, "this client's first request (the server assesses at start and every 5 s)"))
+            }
+            try await measure(name, "cached assessment") { _ in path }
         }
         try? await client.shutdown()
         for (name, l, note) in rows {
