@@ -132,7 +132,18 @@ struct Dashboard<Store: ObservationStore>: Sendable {
                     ChartSeries(name: "new sources", x: x, y: points.map { Double($0.newSources) }, color: "#2e7d32"),
                     ChartSeries(name: "probes", x: x, y: points.map { Double($0.probes) }, color: "#9e9e9e", useSecondaryAxis: true),
                 ], width: 720, height: 300)
-            html += "<div class=\"charts\">" + Self.inline(infected.svg()) + Self.inline(traffic.svg()) + "</div>"
+            html += "<div class=\"charts\">" + Self.inline(infected.svg()) + Self.inline(traffic.svg())
+            if a.forecasts.count >= 2 {
+                let fx = a.forecasts.map { $0.time / 3600 - t0 }
+                let forecast = LineChart(
+                    title: "Forecast of the final size, as it was made", subtitle: "median and 90 % band at each time",
+                    xAxis: Axis(label: "hours"), yAxis: Axis(label: "hosts", min: 0),
+                    series: [ChartSeries(name: "final size (forecast)", x: fx, y: a.forecasts.map(\.finalSize.median), color: "#6a1b9a")],
+                    bands: [ChartBand(name: "final size (forecast)", x: fx, lower: a.forecasts.map(\.finalSize.low), upper: a.forecasts.map(\.finalSize.high), color: "#6a1b9a")],
+                    width: 720, height: 300)
+                html += Self.inline(forecast.svg())
+            }
+            html += "</div>"
         }
         html += "</section>\n"
         return html

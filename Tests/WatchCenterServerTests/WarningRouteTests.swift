@@ -72,8 +72,8 @@ import WormWatchCore
 
                 let advisories = try ServerTests.json(try await client.execute(uri: "/api/v1/advisories", method: .get))
                 let list = try #require(advisories["advisories"] as? [[String: Any]])
-                #expect(list.first?["level"] as? String == "active", "newest first")
-                #expect(list.first?["title"] as? String == "Code Red (codered-v2) has gone active")
+                #expect(zip(list, list.dropFirst()).allSatisfy { ($0["time"] as? String ?? "") >= ($1["time"] as? String ?? "") }, "newest first")
+                #expect(list.first { ($0["previous"] as? String) == "watch" }?["title"] as? String == "Code Red (codered-v2) has gone active")
 
                 let html = try await client.execute(uri: "/advisories", method: .get)
                 #expect(html.headers[.contentType] == "text/html; charset=utf-8")
@@ -88,7 +88,8 @@ import WormWatchCore
                 #expect(page.headers[.contentType] == "text/html; charset=utf-8")
                 let dashboard = String(buffer: page.body)
                 #expect(dashboard.contains(#"<main id="live"><section class="overall" data-level="active""#))
-                #expect(dashboard.components(separatedBy: "<svg").count - 1 == 2)
+                #expect(dashboard.components(separatedBy: "<svg").count - 1 == 3, "infected hosts, traffic, the forecast's history")
+                #expect(dashboard.contains("Forecast of the final size, as it was made"))
                 #expect(dashboard.contains("new EventSource('/dashboard/stream')"))
                 #expect(!dashboard.contains("<script src") && !dashboard.contains("<link rel=\"stylesheet\""), "nothing loaded from elsewhere")
                 let stream = try await client.execute(uri: "/dashboard/stream?once=1", method: .get)

@@ -26,7 +26,19 @@ struct WarningAnalysisTests {
             #expect(assessment.points.count == feed.minutesWithData)
             #expect(assessment.points.last?.observed == feed.intervals.reduce(0) { $0 + $1.new })
 
-            let advisories = Advisory.advisories(for: assessment)
+            // The forecast converges: made every 10 minutes once active, the last within 10 % of
+            // the 360,000 hosts.
+            #expect(assessment.forecasts.count >= 30)
+            #expect(zip(assessment.forecasts, assessment.forecasts.dropFirst()).allSatisfy { $0.time < $1.time })
+            let last = try #require(assessment.forecasts.last)
+            #expect(abs(last.finalSize.median / 360_000 - 1) < 0.1, "\(last.finalSize)")
+
+            let all = Advisory.advisories(for: assessment)
+            #expect(zip(all, all.dropFirst()).allSatisfy { $0.timeNanoseconds <= $1.timeNanoseconds })
+            let revised = all.filter { $0.id.contains("-forecast-") }
+            #expect(revised.allSatisfy { $0.title.hasPrefix("Code Red (codered-v2): forecast revised ") && $0.level == .active })
+            #expect(revised.count <= 3, "\(revised.map(\.paragraphs))")
+            let advisories = all.filter { !$0.id.contains("-forecast-") }
             #expect(advisories.count == assessment.changes.count)
             let active = try #require(advisories.first { $0.level == .active })
             #expect(active.title == "Code Red (codered-v2) has gone active")

@@ -70,9 +70,43 @@ public struct Advisory: Sendable, Hashable {
     /// What to do.
     public var actions: [String]
 
-    /// The advisories of an assessment, one per change of level, oldest first. The forecast
-    /// and current numbers are those of the assessment's latest step for the newest advisory.
+    /// How far the forecast's median final size must move from the last one announced (and
+    /// out of its band) for a "forecast revised" advisory.
+    public static let materialMove = 0.25
+
+    /// The advisories of an assessment, oldest first: one per change of level, and one each
+    /// time the forecast of the final size moves materially (``materialMove``) while active.
     public static func advisories(for assessment: FamilyAssessment) -> [Advisory] {
+        var list = levelAdvisories(for: assessment)
+        list += forecastAdvisories(for: assessment)
+        return list.sorted { ($0.timeNanoseconds, $0.id) < ($1.timeNanoseconds, $1.id) }
+    }
+
+    /// One advisory each time the forecast moves materially from the one last announced (the
+    /// first forecast after "active" is the first announced).
+    static func forecastAdvisories(for assessment: FamilyAssessment) -> [Advisory] {
+        let guidance = FamilyGuidance.for(assessment.family)
+        guard var announced = assessment.forecasts.first else { return [] }
+        var list: [Advisory] = []
+        for f in assessment.forecasts.dropFirst() {
+            let moved = abs(f.finalSize.median / announced.finalSize.median - 1)
+            guard moved > materialMove, !announced.finalSize.contains(f.finalSize.median) else { continue }
+            let ns = Int64((f.time * 1e9).rounded())
+            let direction = f.finalSize.median > announced.finalSize.median ? "up" : "down"
+            list.append(Advisory(
+                id: "\(assessment.family)-forecast-\(ns / 60_000_000_000)", family: assessment.family, timeNanoseconds: ns,
+                level: .active, previous: .active, title: "\(guidance.name) (\(assessment.family)): forecast revised \(direction)",
+                paragraphs: [
+                    "The forecast of \(assessment.family)'s final size has moved \(direction) by \(Int((moved * 100).rounded())) % since \(clock(announced.time)) UTC.",
+                    "About \(count(f.finalSize.median)) hosts will be infected (90 %: \(count(f.finalSize.low))–\(count(f.finalSize.high))), against \(count(announced.finalSize.median)) forecast then; half of them by \(clock(f.timeTo50Percent.median)) UTC (90 %: \(clock(f.timeTo50Percent.low))–\(clock(f.timeTo50Percent.high))).",
+                ],
+                actions: guidance.actions))
+            announced = f
+        }
+        return list
+    }
+
+    static func levelAdvisories(for assessment: FamilyAssessment) -> [Advisory] {
         let guidance = FamilyGuidance.for(assessment.family)
         let coverage = assessment.coverage
         return assessment.changes.enumerated().map { index, change in
@@ -93,7 +127,7 @@ public struct Advisory: Sendable, Hashable {
             }
             paragraphs.append(contentsOf: change.reasons.map { $0.prefix(1).uppercased() + $0.dropFirst() + "." })
             paragraphs.append("Seen by \(assessment.sensors) sensor\(assessment.sensors == 1 ? "" : "s") watching \(count(Double(coverage.monitored))) addresses (1/\(count((1 / max(coverage.fraction, 1e-12)).rounded())) of IPv4).")
-            if index == assessment.changes.count - 1, change.to == .active, let f = assessment.forecast {
+            if change.to == .active, let f = assessment.forecasts.first(where: { $0.time >= change.time - 600 }) ?? assessment.forecast {
                 paragraphs.append(
                     "If it keeps spreading as it does now, about \(count(f.finalSize.median)) hosts will be infected (90 %: \(count(f.finalSize.low))–\(count(f.finalSize.high))), half of them by \(clock(f.timeTo50Percent.median)) UTC (90 %: \(clock(f.timeTo50Percent.low))–\(clock(f.timeTo50Percent.high))).")
             }

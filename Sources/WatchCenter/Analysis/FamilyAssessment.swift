@@ -47,12 +47,17 @@ public struct FamilyAssessment: Sendable, Hashable {
     public var forecast: OutbreakForecast?
     /// One point per minute from the first minute with data.
     public var points: [AssessmentPoint]
+    /// The forecast every ``WarningAnalysis/forecastEveryMinutes`` minutes while active, oldest
+    /// first: how it converges.
+    public var forecasts: [OutbreakForecast] = []
 }
 
 /// Runs the early warning over a family's stored minutes.
 public enum WarningAnalysis {
     /// The most minutes assessed: the 30 days before the family's last minute.
     public static let maximumMinutes = 30 * 1_440
+    /// Minutes between two forecasts of the history, once a family is active.
+    public static let forecastEveryMinutes = 10
 
     /// ω: the addresses the sensors watch, their blocks merged so an address watched twice
     /// counts once.
@@ -95,6 +100,10 @@ public enum WarningAnalysis {
                     distinctSources: Int(clamping: point.peakMinuteSources), newSources: Int(clamping: point.newSources))
                 let (reading, change) = detector.add(interval)
                 if let change { assessment.changes.append(change) }
+                if reading.level == .active, (point.startNanoseconds / minute) % Int64(forecastEveryMinutes) == 0 || change != nil,
+                   let forecast = detector.forecast(), assessment.forecasts.last?.time != forecast.time {
+                    assessment.forecasts.append(forecast)
+                }
                 assessment.latest = reading
                 assessment.points.append(AssessmentPoint(
                     timeNanoseconds: point.startNanoseconds + minute, observed: reading.observed, newSources: interval.newSources,
