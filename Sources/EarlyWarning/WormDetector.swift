@@ -163,7 +163,7 @@ public struct WormDetector: Sendable {
                    growth.level - held.level >= log(s.growthFactor) {
                     level = .active
                     reasons.append(
-                        "the growth rate has held at \(Self.rate(rate)) (within ±\(Int((s.tolerance * 100).rounded())) %) for \(Self.duration(interval.end - held.time)) while the estimated infected hosts grew from \(Self.count(exp(held.level))) to \(Self.count(exp(growth.level))) and the sources seen from \(held.observed) to \(estimate.observed)")
+                        "the growth rate has held at \(Self.rate(rate)) (within ±\(Int((s.tolerance * 100).rounded())) %) for \(Self.duration(interval.end - held.time)) while the estimated infected hosts grew from \(Figures.count(exp(held.level))) to \(Figures.count(exp(growth.level))) and the sources seen from \(held.observed) to \(estimate.observed)")
                 }
             } else {
                 level = .quiet
@@ -176,7 +176,7 @@ public struct WormDetector: Sendable {
         } else if level == .quiet {
             reasons.append(enough ? "the growth rate \(Self.rate(rate)) is no longer clearly above \(String(format: "%.2f", s.minimumGrowthPerHour))/h" : "fewer than \(s.minimumSources) sources seen")
         }
-        reasons.append("\(estimate.observed) sources seen; about \(Self.count(estimate.infected)) infected (90 %: \(Self.count(estimate.low))–\(Self.count(estimate.high)))")
+        reasons.append("\(estimate.observed) sources seen; about \(Figures.count(estimate.infected)) infected (90 %: \(Figures.count(estimate.low))–\(Figures.count(estimate.high)))")
         return (reading, LevelChange(time: interval.end, from: before, to: level, reasons: reasons))
     }
 
@@ -226,11 +226,4 @@ public struct WormDetector: Sendable {
         seconds >= 3600 ? String(format: "%.1f h", seconds / 3600) : seconds >= 120 ? String(format: "%.0f min", seconds / 60) : String(format: "%.0f s", seconds)
     }
 
-    static func count(_ value: Double) -> String {
-        let n = Int(value.rounded())
-        var digits = String(abs(n))
-        var out = ""
-        while digits.count > 3 { out = "," + digits.suffix(3) + out; digits.removeLast(3) }
-        return (n < 0 ? "-" : "") + digits + out
-    }
 }

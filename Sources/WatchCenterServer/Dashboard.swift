@@ -21,14 +21,6 @@ struct Dashboard<Store: ObservationStore>: Sendable {
 
     static func escape(_ s: String) -> String { WarningRoutes<Store>.escape(s) }
 
-    static func count(_ value: Double) -> String {
-        guard value.isFinite else { return "–" }
-        let n = Int(value.rounded())
-        var digits = String(abs(n))
-        var out = ""
-        while digits.count > 3 { out = "," + digits.suffix(3) + out; digits.removeLast(3) }
-        return (n < 0 ? "-" : "") + digits + out
-    }
 
     static func inline(_ svg: String) -> String {
         guard let start = svg.range(of: "<svg") else { return svg }
@@ -78,17 +70,17 @@ struct Dashboard<Store: ObservationStore>: Sendable {
         html += "<h2><span class=\"badge\" style=\"background:\(a.level.hex)\">\(a.level.rawValue.uppercased())</span> \(Self.escape(a.family))</h2>"
         for reason in a.changes.last?.reasons ?? [] { html += "<p class=\"reason\">\(Self.escape(reason))</p>" }
         html += "<dl>"
-        html += "<dt>sources seen</dt><dd>\(Self.count(Double(a.latest?.observed ?? 0)))</dd>"
+        html += "<dt>sources seen</dt><dd>\(Figures.count(Double(a.latest?.observed ?? 0)))</dd>"
         if let e = a.latest?.estimate {
-            html += "<dt>infected (estimate)</dt><dd>\(Self.count(e.infected)) <small>(90 %: \(Self.count(e.low))–\(Self.count(e.high)))</small></dd>"
+            html += "<dt>infected (estimate)</dt><dd>\(Figures.count(e.infected)) <small>(90 %: \(Figures.count(e.low))–\(Figures.count(e.high)))</small></dd>"
             html += "<dt>probes per host</dt><dd>\(String(format: "%.2f", e.probeRate))/s</dd>"
         }
         if let g = a.latest?.growthPerHour { html += "<dt>growth</dt><dd>\(String(format: "%.2f", g))/h</dd>" }
         if let f = a.forecast {
-            html += "<dt>final size (forecast)</dt><dd>\(Self.count(f.finalSize.median)) <small>(90 %: \(Self.count(f.finalSize.low))–\(Self.count(f.finalSize.high)))</small></dd>"
+            html += "<dt>final size (forecast)</dt><dd>\(Figures.count(f.finalSize.median)) <small>(90 %: \(Figures.count(f.finalSize.low))–\(Figures.count(f.finalSize.high)))</small></dd>"
             html += "<dt>half infected by</dt><dd>\(UTCCalendar.iso8601(nanoseconds: Int64(f.timeTo50Percent.median) * 1_000_000_000))</dd>"
         }
-        html += "<dt>monitored</dt><dd>\(Self.count(Double(a.coverage.monitored))) addresses, \(a.sensors) sensor\(a.sensors == 1 ? "" : "s")</dd></dl>"
+        html += "<dt>monitored</dt><dd>\(Figures.count(Double(a.coverage.monitored))) addresses, \(a.sensors) sensor\(a.sensors == 1 ? "" : "s")</dd></dl>"
         // At most ~1,500 points a chart: a month of minutes is thinned by taking every k-th
         // (the counts per minute averaged over the k).
         let k = max(1, (a.points.count + 1_499) / 1_500)

@@ -89,3 +89,17 @@ struct ForecastTests {
         #expect(f.timeTo50Percent.low < f.timeTo50Percent.high)
     }
 }
+
+@Suite("Figures for people")
+struct FiguresTests {
+    @Test("whole counts with thousands separators")
+    func counts() {
+        #expect(Figures.count(0) == "0")
+        #expect(Figures.count(999.4) == "999")
+        #expect(Figures.count(999.6) == "1,000")
+        #expect(Figures.count(360_000) == "360,000")
+        #expect(Figures.count(-1_234_567) == "-1,234,567")
+        #expect(Figures.count(.nan) == "–")
+        #expect(Figures.count(.infinity) == "–")
+    }
+}

@@ -98,7 +98,7 @@ public struct Advisory: Sendable, Hashable {
                 level: .active, previous: .active, title: "\(guidance.name) (\(assessment.family)): forecast revised \(direction)",
                 paragraphs: [
                     "The forecast of \(assessment.family)'s final size has moved \(direction) by \(Int((moved * 100).rounded())) % since \(clock(announced.time)) UTC.",
-                    "About \(count(f.finalSize.median)) hosts will be infected (90 %: \(count(f.finalSize.low))–\(count(f.finalSize.high))), against \(count(announced.finalSize.median)) forecast then; half of them by \(clock(f.timeTo50Percent.median)) UTC (90 %: \(clock(f.timeTo50Percent.low))–\(clock(f.timeTo50Percent.high))).",
+                    "About \(Figures.count(f.finalSize.median)) hosts will be infected (90 %: \(Figures.count(f.finalSize.low))–\(Figures.count(f.finalSize.high))), against \(Figures.count(announced.finalSize.median)) forecast then; half of them by \(clock(f.timeTo50Percent.median)) UTC (90 %: \(clock(f.timeTo50Percent.low))–\(clock(f.timeTo50Percent.high))).",
                 ],
                 actions: guidance.actions))
             announced = f
@@ -126,10 +126,10 @@ public struct Advisory: Sendable, Hashable {
                 paragraphs.append("At \(when) the growth of \(assessment.family)'s sources was no longer clearly above a worm's.")
             }
             paragraphs.append(contentsOf: change.reasons.map { $0.prefix(1).uppercased() + $0.dropFirst() + "." })
-            paragraphs.append("Seen by \(assessment.sensors) sensor\(assessment.sensors == 1 ? "" : "s") watching \(count(Double(coverage.monitored))) addresses (1/\(count((1 / max(coverage.fraction, 1e-12)).rounded())) of IPv4).")
+            paragraphs.append("Seen by \(assessment.sensors) sensor\(assessment.sensors == 1 ? "" : "s") watching \(Figures.count(Double(coverage.monitored))) addresses (1/\(Figures.count((1 / max(coverage.fraction, 1e-12)).rounded())) of IPv4).")
             if change.to == .active, let f = assessment.forecasts.first(where: { $0.time >= change.time - 600 }) ?? assessment.forecast {
                 paragraphs.append(
-                    "If it keeps spreading as it does now, about \(count(f.finalSize.median)) hosts will be infected (90 %: \(count(f.finalSize.low))–\(count(f.finalSize.high))), half of them by \(clock(f.timeTo50Percent.median)) UTC (90 %: \(clock(f.timeTo50Percent.low))–\(clock(f.timeTo50Percent.high))).")
+                    "If it keeps spreading as it does now, about \(Figures.count(f.finalSize.median)) hosts will be infected (90 %: \(Figures.count(f.finalSize.low))–\(Figures.count(f.finalSize.high))), half of them by \(clock(f.timeTo50Percent.median)) UTC (90 %: \(clock(f.timeTo50Percent.low))–\(clock(f.timeTo50Percent.high))).")
             }
             let minute = ns / 60_000_000_000
             return Advisory(
@@ -139,14 +139,6 @@ public struct Advisory: Sendable, Hashable {
         }
     }
 
-    static func count(_ value: Double) -> String {
-        guard value.isFinite else { return "?" }
-        let n = Int(value.rounded())
-        var digits = String(abs(n))
-        var out = ""
-        while digits.count > 3 { out = "," + digits.suffix(3) + out; digits.removeLast(3) }
-        return (n < 0 ? "-" : "") + digits + out
-    }
 
     static func clock(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "?" }
