@@ -80,7 +80,7 @@ struct Dashboard<Store: ObservationStore>: Sendable {
             html += "<dt>final size (forecast)</dt><dd>\(Figures.count(f.finalSize.median)) <small>(90 %: \(Figures.count(f.finalSize.low))–\(Figures.count(f.finalSize.high)))</small></dd>"
             html += "<dt>half infected by</dt><dd>\(UTCCalendar.iso8601(nanoseconds: Int64(f.timeTo50Percent.median) * 1_000_000_000))</dd>"
         }
-        html += "<dt>monitored</dt><dd>\(Figures.count(Double(a.coverage.monitored))) addresses, \(a.sensors) sensor\(a.sensors == 1 ? "" : "s")</dd></dl>"
+        html += "<dt>monitored</dt><dd>\(Figures.count(Double(a.coverage.monitored))) addresses, \(a.sensors) sensor\(a.sensors == 1 ? "" : "s") (\(Self.escape(a.basis)))</dd></dl>"
         // At most ~1,500 points a chart: a month of minutes is thinned by taking every k-th
         // (the counts per minute averaged over the k).
         let k = max(1, (a.points.count + 1_499) / 1_500)

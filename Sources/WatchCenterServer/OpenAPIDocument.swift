@@ -38,7 +38,7 @@ components:
   schemas:
     Assessment:
       type: object
-      required: [family, level, colour, since, reasons, monitored_addresses, sensors, sources_seen, infected, growth_per_hour, forecast]
+      required: [family, level, colour, since, reasons, monitored_addresses, sensors, basis, sources_seen, infected, growth_per_hour, forecast]
       properties:
         family: {type: string}
         level: {enum: [quiet, watch, active]}
@@ -47,6 +47,7 @@ components:
         reasons: {type: array, items: {type: string}}
         monitored_addresses: {type: integer}
         sensors: {type: integer}
+        basis: {type: string, description: "Whose counts: all sensors, or the largest sensor alone when sources are counted but never named."}
         sources_seen: {type: integer}
         infected: {type: [object, "null"], description: "Zou et al.'s bias-corrected estimate with its 90 % band and the probe rate per host."}
         growth_per_hour: {type: [number, "null"]}

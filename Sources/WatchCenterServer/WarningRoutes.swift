@@ -43,6 +43,7 @@ struct WarningRoutes<Store: ObservationStore>: Sendable {
         w.closeArray()
         w.int("monitored_addresses", Int(a.coverage.monitored))
         w.int("sensors", a.sensors)
+        w.string("basis", a.basis)
         w.int("sources_seen", a.latest?.observed ?? 0)
         if let e = a.latest?.estimate {
             w.openObject("infected")

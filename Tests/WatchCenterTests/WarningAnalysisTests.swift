@@ -49,6 +49,26 @@ struct WarningAnalysisTests {
         }
     }
 
+    @Test("sensors that count sources without naming them: the largest one speaks alone, not their sum", arguments: Backend.available)
+    func unnamedCounts(_ backend: Backend) async throws {
+        let feed = try CodeRedFeed()
+        try await StoreFixture.with(backend) { f in
+            // Two telescopes that both count (never name) the same outbreak's sources.
+            let big = try await Make.sensor(f.store, "big", monitors: CodeRedFeed.monitor)
+            let small = try await Make.sensor(f.store, "small", monitors: "128.3.0.0/17")
+            for (i, batch) in OutbreakFeed.batches(feed.intervals, family: "codered-v2").enumerated() {
+                try await Make.ingest(f.store, batch, sensor: big, key: "b\(i)")
+                try await Make.ingest(f.store, batch, sensor: small, key: "s\(i)")
+            }
+            let assessment = try await WarningAnalysis.assess(family: "codered-v2", store: f.store)
+            #expect(assessment.basis.hasPrefix("big alone: the sensors count sources without naming them"))
+            #expect(assessment.coverage == MonitorCoverage(monitored: 65_536))
+            #expect(assessment.sensors == 1)
+            #expect(assessment.changes == feed.changes)
+            #expect(assessment.points.last?.observed == feed.intervals.reduce(0) { $0 + $1.new })
+        }
+    }
+
     @Test("coverage merges the sensors' blocks: an address watched twice counts once")
     func coverage() throws {
         func sensor(_ blocks: String) throws -> SensorRecord {

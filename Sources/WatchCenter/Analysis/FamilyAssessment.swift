@@ -37,6 +37,10 @@ public struct FamilyAssessment: Sendable, Hashable {
     public var coverage: MonitorCoverage
     /// Sensors whose blocks make the coverage.
     public var sensors: Int
+    /// Whose counts the assessment rests on: all sensors together, or — when the family's
+    /// sources are counted but never named, so a source seen by two sensors cannot be counted
+    /// once — the sensor that watches the most addresses, alone.
+    public var basis: String = "all sensors"
     /// The level now.
     public var level: AlertLevel
     /// Every change of level, oldest first.
@@ -62,38 +66,44 @@ public enum WarningAnalysis {
     /// ω: the addresses the sensors watch, their blocks merged so an address watched twice
     /// counts once.
     public static func coverage(of sensors: [SensorRecord]) -> MonitorCoverage {
-        var ranges = sensors.flatMap(\.monitors).map { (UInt64($0.base), UInt64($0.base) + $0.size) }.sorted { $0.0 < $1.0 }
-        var total: UInt64 = 0
-        var current: (UInt64, UInt64)?
-        for range in ranges {
-            if let c = current, range.0 <= c.1 {
-                current = (c.0, max(c.1, range.1))
-            } else {
-                if let c = current { total += c.1 - c.0 }
-                current = range
-            }
-        }
-        if let c = current { total += c.1 - c.0 }
-        ranges.removeAll()
-        return MonitorCoverage(monitored: total)
+        MonitorCoverage(monitored: IPv4Prefix.coveredAddresses(sensors.flatMap(\.monitors)))
     }
 
     /// Assesses `family` from `store`'s minutes of all sensors.
     public static func assess(family: String, store: some ObservationStore, settings: DetectorSettings = DetectorSettings())
         async throws(StoreError) -> FamilyAssessment
     {
-        let sensors = try await store.sensors().filter { !$0.monitors.isEmpty }
-        let coverage = coverage(of: sensors)
-        var assessment = FamilyAssessment(family: family, coverage: coverage, sensors: sensors.count, level: .quiet, changes: [], points: [])
-        guard let summary = try await store.families().first(where: { $0.family == family }), coverage.monitored > 0 else { return assessment }
+        var sensors = try await store.sensors().filter { !$0.monitors.isEmpty }
+        guard let summary = try await store.families().first(where: { $0.family == family }) else {
+            return FamilyAssessment(family: family, coverage: coverage(of: sensors), sensors: sensors.count, level: .quiet, changes: [], points: [])
+        }
         let minute: Int64 = 60_000_000_000
         let end = summary.lastNanoseconds + minute
         let start = max(summary.firstNanoseconds / minute * minute, end - Int64(maximumMinutes) * minute)
+        // Counted but never named: the all-sensors counts would count a source once per sensor
+        // that saw it, so the largest sensor with data speaks alone.
+        var sensorName: String?
+        if sensors.count > 1, summary.sources > 0, try await store.sources(SourcesQuery(family: family, limit: 1)).sources.isEmpty {
+            for candidate in sensors.sorted(by: { ($0.monitoredAddresses, $1.name) > ($1.monitoredAddresses, $0.name) }) {
+                let points = try await store.series(SeriesQuery(family: family, sensor: candidate.name, fromNanoseconds: start, toNanoseconds: end, stepSeconds: end - start))
+                if points.contains(where: { $0.newSources > 0 }) {
+                    sensorName = candidate.name
+                    sensors = [candidate]
+                    break
+                }
+            }
+        }
+        let coverage = coverage(of: sensors)
+        var assessment = FamilyAssessment(family: family, coverage: coverage, sensors: sensors.count, level: .quiet, changes: [], points: [])
+        if let sensorName {
+            assessment.basis = "\(sensorName) alone: the sensors count sources without naming them, so a source two of them saw cannot be counted once"
+        }
+        guard coverage.monitored > 0 else { return assessment }
         var detector = WormDetector(coverage: coverage, settings: settings)
         var from = start
         while from < end {
             let to = min(end, from + Int64(SeriesQuery.maxPoints - 1) * minute)
-            let points = try await store.series(SeriesQuery(family: family, sensor: nil, fromNanoseconds: from, toNanoseconds: to, stepSeconds: 60))
+            let points = try await store.series(SeriesQuery(family: family, sensor: sensorName, fromNanoseconds: from, toNanoseconds: to, stepSeconds: 60))
             for point in points {
                 let interval = MonitoredInterval(
                     start: Double(point.startNanoseconds) / 1e9, seconds: 60, probes: Int(clamping: point.probes),
