@@ -1,6 +1,4 @@
-import Dispatch
 import Foundation
-import Synchronization
 import WormWatchCore
 
 /// Many runs of one scenario, run on every core, and their quantiles.
@@ -36,22 +34,7 @@ public struct Ensemble: Sendable {
     /// not yet started are skipped, and `body` may return `nil` to give up mid-run).
     public static func run(runs: Int, threads: Int, progress: (@Sendable (Int) -> Void)?, cancellation: CancellationFlag?,
                            _ body: @Sendable (Int) -> OutbreakRecord?) -> Ensemble? {
-        let workers = Swift.max(1, Swift.min(runs, threads > 0 ? threads : ProcessInfoCores.count))
-        let results = Mutex<[OutbreakRecord?]>(Array(repeating: nil, count: runs))
-        let next = Mutex(0)
-        let done = Mutex(0)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while cancellation?.isCancelled != true {
-                let index = next.withLock { value -> Int in defer { value += 1 }; return value }
-                if index >= runs { break }
-                guard let record = body(index) else { break }
-                results.withLock { $0[index] = record }
-                let finished = done.withLock { value -> Int in value += 1; return value }
-                progress?(finished)
-            }
-        }
-        let records = results.withLock { $0.compactMap { $0 } }
-        return records.count == runs ? Ensemble(records: records) : nil
+        ParallelRuns.map(runs, threads: threads, progress: progress, cancellation: cancellation, body).map(Ensemble.init(records:))
     }
 
     /// The 5 %, 50 % and 95 % quantiles of a quantity at each row.

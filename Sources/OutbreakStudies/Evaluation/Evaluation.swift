@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import EarlyWarning
 import Outbreak
 import OutbreakScenarios
@@ -239,21 +238,6 @@ public struct Evaluation: Sendable, Hashable {
     /// Runs `body(index)` for every index on `threads` threads, results in order; `nil` if cancelled.
     static func parallel<T: Sendable>(_ count: Int, threads: Int, cancellation: CancellationFlag?, progress: (@Sendable (Int) -> Void)?,
                                       _ body: @Sendable @escaping (Int) -> T) -> [T]? {
-        let workers = Swift.max(1, Swift.min(count, threads > 0 ? threads : Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)))
-        let results = Mutex<[T?]>(Array(repeating: nil, count: count))
-        let next = Mutex(0)
-        let done = Mutex(0)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while cancellation?.isCancelled != true {
-                let index = next.withLock { value -> Int in defer { value += 1 }; return value }
-                if index >= count { break }
-                let value = body(index)
-                results.withLock { $0[index] = value }
-                let finished = done.withLock { value -> Int in value += 1; return value }
-                progress?(finished)
-            }
-        }
-        let values = results.withLock { $0.compactMap { $0 } }
-        return values.count == count ? values : nil
+        ParallelRuns.map(count, threads: threads, progress: progress, cancellation: cancellation) { Optional(body($0)) }
     }
 }
