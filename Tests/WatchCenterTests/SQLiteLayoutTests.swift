@@ -7,8 +7,8 @@ import WatchCenterTestSupport
 import WormWatchCore
 import WormWatchTestSupport
 
-/// SQLite's own layout: batches of raw events and the log of pending sources in their binary
-/// bodies, and the move of a version 1 database to version 2.
+/// SQLite's own layout: batches of raw events, the log of pending sources and the per-minute
+/// source sets in their binary bodies, and the moves of older databases to the current version.
 @Suite("SQLite layout")
 struct SQLiteLayoutTests {
     static func variedEvents(_ count: Int) -> [SensorEvent] {
@@ -101,6 +101,120 @@ struct SQLiteLayoutTests {
         #expect(firstDifference == nil, "\(String(describing: firstDifference))")
         #expect(got.map(\.sensor) == expected.map { $0 % 3 == 0 ? "sans" : "isc" })
         #expect(try await store.pool.read { db in try Bool.fetchOne(db, sql: "SELECT COUNT(*) > 0 FROM sqlite_master WHERE name = 'events'") } == false)
+        await store.close()
+    }
+
+    @Test("a minute's source set survives its binary body; damage (a torn or unordered body) is caught")
+    func minuteSetRoundTrip() {
+        let sources: [UInt32] = [0, 1, 7, 0x0C00_0001, 0xFFFF_FFFF]
+        let body = MinuteSourceSets.encode(sources)
+        #expect(body.count == 20)
+        #expect(body.withUnsafeBytes { MinuteSourceSets.decode($0) } == sources)
+        #expect(Array(body[..<19]).withUnsafeBytes { MinuteSourceSets.decode($0) } == nil)
+        let unordered = MinuteSourceSets.encode([5, 3])
+        #expect(unordered.withUnsafeBytes { MinuteSourceSets.decode($0) } == nil)
+        let repeated = MinuteSourceSets.encode([5, 5])
+        #expect(repeated.withUnsafeBytes { MinuteSourceSets.decode($0) } == nil)
+    }
+
+    @Test("a minute added to by many batches keeps few set rows and counts each source once")
+    func minuteSetsAreMergedAndExact() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanUp() }
+        let store = try SQLiteStore(folder: folder.path)
+        let isc = try await Make.sensor(store, "isc")
+        let minute = Make.day + 10 * Make.minute
+        // 40 batches into one minute: each a new source and one seen before (source 1).
+        for i in 0..<40 {
+            let batch = IngestBatch(events: [
+                Make.event(source: UInt32(1_000 + i), at: minute + Int64(i) * 1_000_000_000), Make.event(source: 1, at: minute + 5),
+            ])
+            try await Make.ingest(store, batch, sensor: isc, key: "b\(i)")
+        }
+        let points = try await store.series(Make.wholeDay(sensor: "isc"))
+        let point = try #require(points.first { $0.startNanoseconds == minute })
+        #expect(point.events == 80 && point.peakMinuteSources == 41)
+        let all = try await store.series(Make.wholeDay())
+        #expect(all.first { $0.startNanoseconds == minute }?.peakMinuteSources == 41)
+        let (rows, pairs) = try await store.pool.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM minute_source_sets") ?? -1,
+                try Int.fetchOne(db, sql: "SELECT SUM(length(body)) / 4 FROM minute_source_sets") ?? -1
+            )
+        }
+        // Two lists (the sensor's and all sensors'), each of at most maximumParts rows.
+        #expect(rows <= 2 * MinuteSourceSets.maximumParts && rows >= 2)
+        #expect(pairs == 2 * 41)
+        await store.close()
+    }
+
+    @Test("a version 2 database moves to version 3: minute lists into sets, lone sensors into their sources")
+    func versionTwoMoves() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanUp() }
+        let path = folder.path + "/" + SQLiteStore.fileName
+        let minute = Make.day / Make.minute + 30
+        let (a, b): (Int64, Int64) = (0x0C00_0001, 0x0C00_0002)
+        let t = minute * Make.minute
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try SQLiteStore.migrator.migrate(queue, upTo: "v2")
+            try await queue.write { db in
+                try db.execute(sql: "INSERT INTO sensors (name, token_hash, monitors, created_ns) VALUES ('isc', 'h1', '44.0.0.0/8', 0)")
+                try db.execute(sql: "INSERT INTO sensors (name, token_hash, monitors, created_ns) VALUES ('sans', 'h2', '45.0.0.0/8', 0)")
+                // a: seen by isc alone; b: by both.
+                try db.execute(
+                    sql: "INSERT INTO sources (family, source, first_seen_ns, last_seen_ns, events, sensors) VALUES ('code-red-v2', ?, ?, ?, 1, 1), ('code-red-v2', ?, ?, ?, 2, 2)",
+                    arguments: [a, t, t, b, t + 1, t + 2])
+                try db.execute(
+                    sql: """
+                        INSERT INTO source_sensors (family, source, sensor_id, first_seen_ns, last_seen_ns, events)
+                        VALUES ('code-red-v2', ?, 1, ?, ?, 1), ('code-red-v2', ?, 1, ?, ?, 1), ('code-red-v2', ?, 2, ?, ?, 1)
+                        """,
+                    arguments: [a, t, t, b, t + 1, t + 1, b, t + 2, t + 2])
+                for (sensor, source) in [(1, a), (1, b), (2, b), (0, a), (0, b)] {
+                    try db.execute(
+                        sql: "INSERT INTO minute_sources (family, sensor_id, minute, source) VALUES ('code-red-v2', ?, ?, ?)",
+                        arguments: [sensor, minute, source])
+                }
+                for (sensor, distinct, new) in [(1, 2, 2), (2, 1, 1), (0, 2, 2)] {
+                    try db.execute(
+                        sql: "INSERT INTO intervals (family, sensor_id, minute, events, probes, distinct_sources, new_sources) VALUES ('code-red-v2', ?, ?, ?, 0, ?, ?)",
+                        arguments: [sensor, minute, distinct, distinct, new])
+                }
+            }
+            try queue.close()
+        }
+        let store = try SQLiteStore(folder: folder.path)
+        let moved = try await store.pool.read { db in
+            (
+                old: try Bool.fetchOne(db, sql: "SELECT COUNT(*) > 0 FROM sqlite_master WHERE name IN ('minute_sources', 'sources_by_first_seen')"),
+                sets: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM minute_source_sets"),
+                pairs: try Int.fetchOne(db, sql: "SELECT SUM(length(body)) / 4 FROM minute_source_sets"),
+                sole: try Int64?.fetchAll(db, sql: "SELECT sole_sensor FROM sources ORDER BY source"),
+                rows: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM source_sensors")
+            )
+        }
+        #expect(moved.old == false && moved.sets == 3 && moved.pairs == 5)
+        #expect(moved.sole == [1, nil] && moved.rows == 2)
+        var page = try await store.sources(SourcesQuery(family: "code-red-v2"))
+        #expect(page.sources.map(\.sensors) == [["isc"], ["isc", "sans"]])
+        // Both sensors see a again in the same minute: only sans is new to it, and neither
+        // list counts a twice.
+        let sensors = try await store.sensors()
+        let isc = try #require(sensors.first { $0.name == "isc" })
+        let sans = try #require(sensors.first { $0.name == "sans" })
+        try await Make.ingest(store, IngestBatch(events: [Make.event(source: UInt32(a), at: t + 30)]), sensor: sans, key: "s1")
+        try await Make.ingest(store, IngestBatch(events: [Make.event(source: UInt32(a), at: t + 40)]), sensor: isc, key: "i1")
+        page = try await store.sources(SourcesQuery(family: "code-red-v2"))
+        #expect(page.sources.map(\.sensors) == [["isc", "sans"], ["isc", "sans"]])
+        #expect(page.sources.first?.events == 3 && page.sources.first?.lastSeenNanoseconds == t + 40)
+        func distinct(_ sensor: String?) async throws -> Int64? {
+            try await store.series(Make.wholeDay(sensor: sensor)).first { $0.startNanoseconds == t }?.peakMinuteSources
+        }
+        #expect(try await distinct("isc") == 2)
+        #expect(try await distinct("sans") == 2)
+        #expect(try await distinct(nil) == 2)
         await store.close()
     }
 }

@@ -116,6 +116,8 @@ struct BatchDigest: Sendable {
 
     var sightings: [SourceKey: Sighting] = [:]
     var minuteSources: Set<MinuteSource> = []
+    /// The same pairs by family and minute (for SQLite's ``MinuteSourceSets``).
+    var minuteGroups: [MinuteSourceSets.Group] = []
     var counts: [FamilyMinute: Counts] = [:]
 
     init(_ batch: IngestBatch) {
@@ -142,6 +144,7 @@ struct BatchDigest: Sendable {
                 note(SourceKey(family: c.family, source: s.source), at: s.firstSeenNanoseconds, events: 0)
             }
         }
+        minuteGroups = MinuteSourceSets.groups(minuteSources)
     }
 
     private mutating func note(_ key: SourceKey, at time: Int64, events: Int64) {
@@ -211,17 +214,25 @@ struct BatchPlan {
     var intervals: [(key: IntervalKey, delta: IntervalDelta)] = []
     var newSources = 0
 
+    /// An interval's key while planning: the family by its number (hashing two integers and a
+    /// number, not a string, for every source of the batch).
+    private struct NumberedKey: Hashable {
+        var familyNumber: UInt32
+        var sensor: Int64
+        var minute: Int64
+    }
+
     init(digest: BatchDigest, state: BatchState, sensor: Int64) {
-        var deltas: [IntervalKey: IntervalDelta] = [:]
-        func add(_ family: String, _ sensor: Int64, _ minute: Int64, _ change: (inout IntervalDelta) -> Void) {
-            change(&deltas[IntervalKey(family: family, sensor: sensor, minute: minute), default: IntervalDelta()])
+        var deltas: [NumberedKey: IntervalDelta] = [:]
+        func add(_ family: UInt32, _ sensor: Int64, _ minute: Int64, _ change: (inout IntervalDelta) -> Void) {
+            change(&deltas[NumberedKey(familyNumber: family, sensor: sensor, minute: minute), default: IntervalDelta()])
         }
         func firstSeen(_ key: SourceKey, old: Int64?, new: Int64, sensor: Int64) {
             if let old {
                 guard new < old else { return }
-                add(key.family, sensor, minuteOf(old)) { $0.newSources -= 1 }
+                add(key.familyNumber, sensor, minuteOf(old)) { $0.newSources -= 1 }
             }
-            add(key.family, sensor, minuteOf(new)) { $0.newSources += 1 }
+            add(key.familyNumber, sensor, minuteOf(new)) { $0.newSources += 1 }
         }
         for key in digest.sightings.keys.sorted() {
             guard let s = digest.sightings[key] else { continue }
@@ -235,16 +246,17 @@ struct BatchPlan {
         for m in digest.minuteSources.sorted() {
             if !state.sensorMinutes.contains(m) {
                 minuteInserts.append(MinuteInsert(key: m, sensor: sensor))
-                add(m.family, sensor, m.minute) { $0.distinct += 1 }
+                add(m.familyNumber, sensor, m.minute) { $0.distinct += 1 }
             }
             if !state.globalMinutes.contains(m) {
                 minuteInserts.append(MinuteInsert(key: m, sensor: Self.allSensors))
-                add(m.family, Self.allSensors, m.minute) { $0.distinct += 1 }
+                add(m.familyNumber, Self.allSensors, m.minute) { $0.distinct += 1 }
             }
         }
         for (fm, c) in digest.counts {
+            let family = FamilyNumbers.shared.number(fm.family)
             for id in [sensor, Self.allSensors] {
-                add(fm.family, id, fm.minute) {
+                add(family, id, fm.minute) {
                     $0.events += c.events
                     $0.probes += c.probes
                     $0.distinct += c.reportedDistinct
@@ -252,7 +264,9 @@ struct BatchPlan {
                 }
             }
         }
-        intervals = deltas.filter { !$0.value.isZero }.map { (key: $0.key, delta: $0.value) }.sorted { $0.key < $1.key }
+        intervals = deltas.filter { !$0.value.isZero }
+            .map { (key: IntervalKey(family: FamilyNumbers.shared.name($0.key.familyNumber), sensor: $0.key.sensor, minute: $0.key.minute), delta: $0.value) }
+            .sorted { $0.key < $1.key }
     }
 }
 

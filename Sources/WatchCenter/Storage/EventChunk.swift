@@ -151,3 +151,22 @@ struct EventMerger {
         return true
     }
 }
+
+/// A batch's events as their `event_batches` row will hold them, encoded before the batch
+/// reaches the writer (by the task that received it, in parallel with other batches).
+struct EncodedEvents: Sendable {
+    var firstNanoseconds: Int64
+    var lastNanoseconds: Int64
+    var count: Int64
+    var body: [UInt8]
+
+    /// Nil for a batch without events.
+    init?(_ events: [SensorEvent]) {
+        guard !events.isEmpty else { return nil }
+        let chunk = EventChunk(batch: events)
+        firstNanoseconds = chunk.firstNanoseconds
+        lastNanoseconds = chunk.lastNanoseconds
+        count = Int64(chunk.entries.count)
+        body = chunk.encoded()
+    }
+}

@@ -56,8 +56,9 @@ public protocol ObservationStore: Sendable {
 
 /// The schema versions this program knows, per store (a store refuses a newer one).
 public enum StoreSchema {
-    /// SQLite's: 1, the tables; 2, batches log their sources (folded into the tables later).
-    public static let sqlite = 2
+    /// SQLite's: 1, the tables; 2, batches log their sources (folded into the tables later);
+    /// 3, per-minute source lists as set rows.
+    public static let sqlite = 3
     /// PostgreSQL's.
     public static let postgres = 1
 }

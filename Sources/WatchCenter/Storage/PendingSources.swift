@@ -21,9 +21,9 @@ struct PendingSources: Sendable {
         var events: Int64
         /// Sensors to add to the count.
         var addSensors: Int64
-        /// The table's first sighting when the source became pending (nil: not in the table,
-        /// so the fold inserts it).
-        var stored: Int64?
+        /// The table's row when the source became pending (nil: not in the table, so the fold
+        /// inserts it). Only a fold changes the row, so it is still the row at the fold.
+        var stored: StoredSource?
     }
 
     /// A source's pending change in one sensor's `source_sensors` row.
@@ -49,13 +49,21 @@ struct PendingSources: Sendable {
     var global: [SourceKey: Global] = [:]
     var own: [OwnKey: Own] = [:]
 
+    /// Empty, with room for `capacity` sources (a dictionary that grows to hundreds of
+    /// thousands of entries spends more time resizing than storing: reserving halves the cost
+    /// of an insertion).
+    init(capacity: Int = 0) {
+        global.reserveCapacity(capacity)
+        own.reserveCapacity(capacity)
+    }
+
     var isEmpty: Bool { global.isEmpty }
     /// Sources pending (the fold's trigger).
     var count: Int { global.count }
 
-    /// Adds one sighting; `stored` is the table's first sighting of the source (looked up
-    /// when it is not pending already).
-    mutating func add(_ s: PendingSighting, sensor: Int64, stored: Int64?) {
+    /// Adds one sighting; `stored` is the table's row of the source (looked up when it is not
+    /// pending already).
+    mutating func add(_ s: PendingSighting, sensor: Int64, stored: StoredSource?) {
         absorb(Global(first: s.globalFirst, last: s.last, events: s.events, addSensors: s.addSensors, stored: stored), at: s.key)
         absorb(Own(first: s.ownFirst, last: s.last, events: s.events), at: OwnKey(key: s.key, sensor: sensor))
     }
@@ -88,6 +96,32 @@ struct PendingSources: Sendable {
         mine.last = max(mine.last, o.last)
         mine.events = mine.events.saturatingAdd(o.events)
         own[key] = mine
+    }
+}
+
+/// A source's row in SQLite's `sources` table.
+struct StoredSource: Sendable, Equatable {
+    var first: Int64
+    var last: Int64
+    var events: Int64
+    /// The one sensor that has seen the source, when only one has (its `source_sensors` row
+    /// would repeat the three values above, so it is not written); nil when several have, each
+    /// with its row in `source_sensors`.
+    var soleSensor: Int64?
+
+    /// The columns `first_seen_ns, last_seen_ns, events, sole_sensor` of a row.
+    init(_ row: FastRow) {
+        first = row.int64(0)
+        last = row.int64(1)
+        events = row.int64(2)
+        soleSensor = row.isNull(3) ? nil : row.int64(3)
+    }
+
+    init(first: Int64, last: Int64, events: Int64, soleSensor: Int64?) {
+        self.first = first
+        self.last = last
+        self.events = events
+        self.soleSensor = soleSensor
     }
 }
 

@@ -22,6 +22,12 @@ struct FastStatement {
         sqlite3_bind_int64(statement.sqliteStatement, index, value)
     }
 
+    /// An integer, or NULL.
+    @inline(__always)
+    func bind(_ index: Int32, _ value: Int64?) {
+        if let value { sqlite3_bind_int64(statement.sqliteStatement, index, value) } else { sqlite3_bind_null(statement.sqliteStatement, index) }
+    }
+
     @inline(__always)
     func bind(_ index: Int32, _ text: String) {
         var text = text
@@ -57,8 +63,58 @@ struct FastStatement {
         }
     }
 
+    /// The first row, read by `body`; nil when there is none.
+    func first<T>(_ body: (FastRow) throws -> T) throws -> T? {
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW:
+            return try body(FastRow(handle: handle))
+        case SQLITE_DONE:
+            return nil
+        case let code:
+            throw failure(code)
+        }
+    }
+
+    /// Steps through every row, handing each to `body` (valid only during the call).
+    func forEachRow(_ body: (FastRow) throws -> Void) throws {
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        while true {
+            switch sqlite3_step(handle) {
+            case SQLITE_ROW:
+                try body(FastRow(handle: handle))
+            case SQLITE_DONE:
+                return
+            case let code:
+                throw failure(code)
+            }
+        }
+    }
+
     private func failure(_ code: Int32) -> DatabaseError {
         let message = db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
         return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+    }
+}
+
+/// A row of a ``FastStatement``, read by column index.
+struct FastRow {
+    let handle: OpaquePointer
+
+    @inline(__always)
+    func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+
+    @inline(__always)
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+
+    /// A blob column's bytes, valid until the statement steps again.
+    @inline(__always)
+    func blob(_ column: Int32) -> UnsafeRawBufferPointer {
+        let base = sqlite3_column_blob(handle, column)
+        let count = Int(sqlite3_column_bytes(handle, column))
+        guard let base, count > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: base, count: count)
     }
 }

@@ -21,6 +21,8 @@ final class GroupCommitQueue: Sendable {
         /// What the aggregates need of the batch, worked out by the caller's task (in
         /// parallel), not by the writer.
         var sightings: BatchDigest
+        /// The batch's raw events as their stored row, encoded by the caller's task too.
+        var events: EncodedEvents?
         var now: Int64
         var done: CheckedContinuation<Result<IngestReceipt, StoreError>, Never>
     }
@@ -36,6 +38,8 @@ final class GroupCommitQueue: Sendable {
     struct Tracked {
         var pending: PendingSources?
         var version: Int64 = 0
+        /// Whether a transaction has taken the pending sources (and may add to them).
+        var taken = false
     }
 
     /// The most batches in one transaction.
@@ -55,11 +59,14 @@ final class GroupCommitQueue: Sendable {
     }
 
     /// Whether this store has sightings pending (as far as it knows).
-    var hasPending: Bool { tracked.withLock { !($0.pending?.isEmpty ?? true) } }
+    var hasPending: Bool { tracked.withLock { $0.taken || !($0.pending?.isEmpty ?? true) } }
 
     func submit(_ batch: IngestBatch, sensor: Int64, key: String, digest: String, now: Int64) async -> Result<IngestReceipt, StoreError> {
-        await withCheckedContinuation { continuation in
-            let job = Job(batch: batch, sensor: sensor, key: key, digest: digest, sightings: BatchDigest(batch), now: now, done: continuation)
+        let sightings = BatchDigest(batch)
+        let events = EncodedEvents(batch.events)
+        return await withCheckedContinuation { continuation in
+            let job = Job(
+                batch: batch, sensor: sensor, key: key, digest: digest, sightings: sightings, events: events, now: now, done: continuation)
             enqueue { $0.jobs.append(job) }
         }
     }
@@ -83,13 +90,22 @@ final class GroupCommitQueue: Sendable {
         try result.get()
     }
 
-    /// The pending sources as the log holds them now, inside a write transaction: what is
-    /// tracked, unless another connection has committed since (or nothing was read yet).
-    private func current(_ db: Database) throws -> (pending: PendingSources, version: Int64, reread: Bool) {
+    /// The pending sources as the log holds them now, inside a write transaction, taken out of
+    /// `tracked` (so that the transaction can add to them without copying them): what is
+    /// tracked, unless another connection has committed since (or nothing was read yet). They
+    /// go back once the transaction has committed; if it fails, `tracked` stays empty and the
+    /// next transaction reads the log again.
+    private func take(_ db: Database) throws -> (pending: PendingSources, version: Int64) {
         let version = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0
-        let known = tracked.withLock { $0 }
-        if let pending = known.pending, known.version == version { return (pending, version, false) }
-        return (try SQLiteStore.loadPending(db, store: store), version, true)
+        let known = tracked.withLock { t -> PendingSources? in
+            defer {
+                t.pending = nil
+                t.taken = true
+            }
+            return t.version == version ? t.pending : nil
+        }
+        if let known { return (known, version) }
+        return (try SQLiteStore.loadPending(db, store: store), version)
     }
 
     private func drain() async {
@@ -121,46 +137,47 @@ final class GroupCommitQueue: Sendable {
     private func foldNow() async -> Result<Void, StoreError> {
         do {
             let version = try await pool.write { db -> Int64 in
-                let (pending, version, _) = try self.current(db)
+                let (pending, version) = try self.take(db)
                 try SQLiteStore.fold(db, pending)
                 return version
             }
-            tracked.withLock { $0 = Tracked(pending: PendingSources(), version: version) }
+            tracked.withLock { $0 = Tracked(pending: PendingSources(capacity: Self.foldThreshold + Self.maxGroup * 1_000), version: version) }
             return .success(())
         } catch {
-            tracked.withLock { $0.pending = nil }
+            tracked.withLock { $0 = Tracked() }
             if let error = error as? StoreError { return .failure(error) }
             return .failure(.failed(store: store, reason: SQLiteStore.reason(error)))
         }
     }
 
     private func commit(_ group: [Job]) async {
-        typealias Outcome = (results: [Result<IngestReceipt, StoreError>], staged: PendingSources, base: PendingSources?, version: Int64)
+        typealias Outcome = (results: [Result<IngestReceipt, StoreError>], pending: PendingSources, version: Int64)
         let outcome: Result<Outcome, any Error>
         do {
             let done = try await pool.write { db -> Outcome in
                 var results: [Result<IngestReceipt, StoreError>] = []
-                var staged = PendingSources()
-                let (committed, version, reread) = try self.current(db)
+                var (pending, version) = try self.take(db)
                 for job in group {
                     do {
-                        var outcome: (receipt: IngestReceipt, staged: [(PendingSighting, stored: Int64?)])?
+                        var outcome: (receipt: IngestReceipt, staged: [(PendingSighting, stored: StoredSource?)])?
                         try db.inSavepoint {
-                            // A temporary view, gone before `staged` grows (no copy of it).
                             outcome = try SQLiteStore.ingestOne(
-                                db, job.batch, job.sightings, sensor: job.sensor, key: job.key, digest: job.digest, now: job.now,
-                                pending: PendingLayers(committed: committed, staged: staged))
+                                db, job.batch, job.sightings, events: job.events, sensor: job.sensor, key: job.key, digest: job.digest,
+                                now: job.now, pending: pending, store: self.store)
                             return .commit
                         }
+                        // The batch's savepoint stands: its sightings join the pending ones (the
+                        // next batch of the group meets them). Were the transaction to fail,
+                        // `pending` would be dropped with it.
                         if let outcome {
                             results.append(.success(outcome.receipt))
-                            for (sighting, stored) in outcome.staged { staged.add(sighting, sensor: job.sensor, stored: stored) }
+                            for (sighting, stored) in outcome.staged { pending.add(sighting, sensor: job.sensor, stored: stored) }
                         }
                     } catch let error as StoreError {
                         results.append(.failure(error))
                     }
                 }
-                return (results, staged, reread ? committed : nil, version)
+                return (results, pending, version)
             }
             outcome = .success(done)
         } catch {
@@ -168,33 +185,13 @@ final class GroupCommitQueue: Sendable {
         }
         switch outcome {
         case .success(let done):
-            // Committed: the sightings are now durable in the log, and join the pending ones.
-            tracked.withLock { t in
-                if let base = done.base { t.pending = base }
-                t.pending?.merge(done.staged)
-                t.version = done.version
-            }
+            // Committed: the sightings are now durable in the log, and pending.
+            tracked.withLock { $0 = Tracked(pending: done.pending, version: done.version) }
             for (job, result) in zip(group, done.results) { job.done.resume(returning: result) }
         case .failure(let error):
-            tracked.withLock { $0.pending = nil }
+            tracked.withLock { $0 = Tracked() }
             let failure = StoreError.failed(store: store, reason: SQLiteStore.reason(error))
             for job in group { job.done.resume(returning: .failure(failure)) }
         }
-    }
-}
-
-/// The pending sightings a batch meets: those of earlier groups, and those of earlier batches
-/// of its own group (newer, so asked first).
-struct PendingLayers {
-    let committed: PendingSources
-    let staged: PendingSources
-
-    func globalFirst(_ key: SourceKey) -> Int64? {
-        staged.global[key]?.first ?? committed.global[key]?.first
-    }
-
-    func ownFirst(_ key: SourceKey, sensor: Int64) -> Int64? {
-        let k = PendingSources.OwnKey(key: key, sensor: sensor)
-        return staged.own[k]?.first ?? committed.own[k]?.first
     }
 }

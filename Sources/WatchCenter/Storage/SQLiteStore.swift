@@ -68,6 +68,10 @@ public final class SQLiteStore: ObservationStore {
             try db.execute(sql: SQLiteSchema.v2)
             try SQLiteSchema.moveEventsToBatches(db)
         }
+        m.registerMigration("v3") { db in
+            try db.execute(sql: SQLiteSchema.v3)
+            try MinuteSourceSets.moveFromRows(db)
+        }
         return m
     }
 
@@ -155,9 +159,9 @@ public final class SQLiteStore: ObservationStore {
     /// the pending sources once its savepoint stands. `pending` is what earlier groups and
     /// batches left pending.
     static func ingestOne(
-        _ db: Database, _ batch: IngestBatch, _ digest: BatchDigest, sensor id: Int64, key: String, digest bodyDigest: String, now: Int64,
-        pending: PendingLayers
-    ) throws -> (receipt: IngestReceipt, staged: [(PendingSighting, stored: Int64?)]) {
+        _ db: Database, _ batch: IngestBatch, _ digest: BatchDigest, events: EncodedEvents?, sensor id: Int64, key: String,
+        digest bodyDigest: String, now: Int64, pending: PendingSources, store: String
+    ) throws -> (receipt: IngestReceipt, staged: [(PendingSighting, stored: StoredSource?)]) {
         if let row = try Row.fetchOne(
             db, sql: "SELECT body_sha256, received_ns, events, observations, new_sources FROM batches WHERE sensor_id = ? AND idempotency_key = ?",
             arguments: [id, key])
@@ -169,14 +173,14 @@ public final class SQLiteStore: ObservationStore {
                     receivedNanoseconds: row["received_ns"], replayed: true), []
             )
         }
-        let (state, stored) = try Self.state(db, digest: digest, sensor: id, pending: pending)
+        let (state, stored) = try Self.state(db, digest: digest, sensor: id, pending: pending, store: store)
         let plan = BatchPlan(digest: digest, state: state, sensor: id)
         let sightings = plan.sources.map { u in
             PendingSighting(
                 key: u.key, globalFirst: min(u.first, state.globalFirstSeen[u.key] ?? u.first),
                 ownFirst: min(u.first, state.sensorFirstSeen[u.key] ?? u.first), last: u.last, events: u.events, addSensors: u.addSensors)
         }
-        try Self.apply(db, plan: plan, sightings: sightings, batch: batch, sensor: id)
+        try Self.apply(db, plan: plan, sightings: sightings, events: events, sensor: id)
         let receipt = IngestReceipt(
             key: key, events: batch.events.count, observations: batch.counts.count, newSources: plan.newSources,
             receivedNanoseconds: now, replayed: false)
@@ -193,49 +197,55 @@ public final class SQLiteStore: ObservationStore {
     }
 
     /// What the store holds of the batch's keys — pending sightings first, then the tables —
-    /// and, for sources not pending, the tables' first sightings (nil: not there).
-    static func state(_ db: Database, digest: BatchDigest, sensor: Int64, pending: PendingLayers) throws -> (BatchState, [SourceKey: Int64?]) {
+    /// and, for sources not pending, the tables' rows (nil: not there).
+    static func state(_ db: Database, digest: BatchDigest, sensor: Int64, pending: PendingSources, store: String) throws -> (BatchState, [SourceKey: StoredSource?]) {
         var state = BatchState()
-        var stored: [SourceKey: Int64?] = [:]
-        let global = try FastStatement(db, "SELECT first_seen_ns FROM sources WHERE family = ? AND source = ?")
+        var stored: [SourceKey: StoredSource?] = [:]
+        let global = try FastStatement(db, "SELECT first_seen_ns, last_seen_ns, events, sole_sensor FROM sources WHERE family = ? AND source = ?")
         let own = try FastStatement(db, "SELECT first_seen_ns FROM source_sensors WHERE family = ? AND source = ? AND sensor_id = ?")
         for key in digest.sightings.keys {
             let source = Int64(key.source)
-            if let first = pending.globalFirst(key) {
-                state.globalFirstSeen[key] = first
+            // The table's row, as read now or when the source became pending.
+            let row: StoredSource?
+            if let p = pending.global[key] {
+                state.globalFirstSeen[key] = p.first
+                row = p.stored
             } else {
                 global.bind(1, key.family)
                 global.bind(2, source)
-                let first = try global.int64()
-                stored[key] = first
-                if let first { state.globalFirstSeen[key] = first }
+                row = try global.first(StoredSource.init)
+                stored[key] = row
+                if let row { state.globalFirstSeen[key] = row.first }
             }
-            if let first = pending.ownFirst(key, sensor: sensor) {
+            if let first = pending.own[PendingSources.OwnKey(key: key, sensor: sensor)]?.first {
                 state.sensorFirstSeen[key] = first
-            } else if state.globalFirstSeen[key] != nil {
-                own.bind(1, key.family)
-                own.bind(2, source)
-                own.bind(3, sensor)
-                if let first = try own.int64() { state.sensorFirstSeen[key] = first }
+            } else if let row {
+                if let sole = row.soleSensor {
+                    if sole == sensor { state.sensorFirstSeen[key] = row.first }
+                } else {
+                    own.bind(1, key.family)
+                    own.bind(2, source)
+                    own.bind(3, sensor)
+                    if let first = try own.int64() { state.sensorFirstSeen[key] = first }
+                }
             }
         }
-        // The per-minute source lists are written here, in the same transaction: an insert that
-        // finds its row already there tells the plan the pair was known (one statement, not a
-        // look-up and an insert); apply() then skips the plan's minute inserts.
-        let minute = try FastStatement(db, "INSERT OR IGNORE INTO minute_sources (family, sensor_id, minute, source) VALUES (?, ?, ?, ?)")
-        for m in digest.minuteSources {
-            minute.bind(1, m.family)
-            minute.bind(3, m.minute)
-            minute.bind(4, Int64(m.source))
-            minute.bind(2, sensor)
-            if try minute.run() == 0 { state.sensorMinutes.insert(m) }
-            minute.bind(2, BatchPlan.allSensors)
-            if try minute.run() == 0 { state.globalMinutes.insert(m) }
+        // The per-minute source lists are written here, in the same transaction: the sources
+        // they hold already tell the plan which pairs were known; apply() skips the plan's
+        // minute inserts.
+        let sets = try MinuteSourceSets.Statements(db)
+        for group in digest.minuteGroups {
+            for known in try MinuteSourceSets.add(group, sensor: sensor, statements: sets, store: store) {
+                state.sensorMinutes.insert(MinuteSource(familyNumber: group.familyNumber, minute: group.minute, source: known))
+            }
+            for known in try MinuteSourceSets.add(group, sensor: BatchPlan.allSensors, statements: sets, store: store) {
+                state.globalMinutes.insert(MinuteSource(familyNumber: group.familyNumber, minute: group.minute, source: known))
+            }
         }
         return (state, stored)
     }
 
-    static func apply(_ db: Database, plan: BatchPlan, sightings: [PendingSighting], batch: IngestBatch, sensor: Int64) throws {
+    static func apply(_ db: Database, plan: BatchPlan, sightings: [PendingSighting], events: EncodedEvents?, sensor: Int64) throws {
         // The sources are logged in one row; fold() brings them into the tables later.
         if !sightings.isEmpty {
             try db.execute(
@@ -243,62 +253,59 @@ public final class SQLiteStore: ObservationStore {
                 arguments: [sensor, Data(PendingSourcesLog.encode(sightings))])
         }
         // plan.minuteInserts were written by state().
-        let interval = try db.cachedStatement(
-            sql: """
-                INSERT INTO intervals (family, sensor_id, minute, events, probes, distinct_sources, new_sources) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (family, sensor_id, minute) DO UPDATE SET
-                  events = min(events + excluded.events, \(StoreLimits.saturation)),
-                  probes = min(probes + excluded.probes, \(StoreLimits.saturation)),
-                  distinct_sources = min(distinct_sources + excluded.distinct_sources, \(StoreLimits.saturation)),
-                  new_sources = new_sources + excluded.new_sources
-                """)
+        let interval = try FastStatement(
+            db,
+            """
+            INSERT INTO intervals (family, sensor_id, minute, events, probes, distinct_sources, new_sources) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (family, sensor_id, minute) DO UPDATE SET
+              events = min(events + excluded.events, \(StoreLimits.saturation)),
+              probes = min(probes + excluded.probes, \(StoreLimits.saturation)),
+              distinct_sources = min(distinct_sources + excluded.distinct_sources, \(StoreLimits.saturation)),
+              new_sources = new_sources + excluded.new_sources
+            """)
         for (key, d) in plan.intervals {
-            try interval.execute(arguments: [key.family, key.sensor, key.minute, d.events, d.probes, d.distinct, d.newSources])
+            interval.bind(1, key.family)
+            interval.bind(2, key.sensor)
+            interval.bind(3, key.minute)
+            interval.bind(4, d.events)
+            interval.bind(5, d.probes)
+            interval.bind(6, d.distinct)
+            interval.bind(7, d.newSources)
+            try interval.run()
         }
-        if !batch.events.isEmpty {
-            let chunk = EventChunk(batch: batch.events)
+        if let events {
             let insert = try FastStatement(
                 db, "INSERT INTO event_batches (sensor_id, first_ns, last_ns, events, body) VALUES (?, ?, ?, ?, ?)")
             insert.bind(1, sensor)
-            insert.bind(2, chunk.firstNanoseconds)
-            insert.bind(3, chunk.lastNanoseconds)
-            insert.bind(4, Int64(chunk.entries.count))
-            insert.bind(5, blob: chunk.encoded())
+            insert.bind(2, events.firstNanoseconds)
+            insert.bind(3, events.lastNanoseconds)
+            insert.bind(4, events.count)
+            insert.bind(5, blob: events.body)
             try insert.run()
         }
     }
 
     /// Folds the pending sightings into `sources` and `source_sensors`, in key order, and
-    /// empties the log, in the caller's transaction.
+    /// empties the log, in the caller's transaction. A source seen by one sensor only keeps
+    /// that sensor in its `sources` row (`sole_sensor`) and has no `source_sensors` row; when
+    /// a second sensor sees it, the first one's row is written out from the `sources` row.
     static func fold(_ db: Database, _ pending: PendingSources) throws {
         guard !pending.isEmpty else { return }
         let insert = try FastStatement(
-            db, "INSERT INTO sources (family, source, first_seen_ns, last_seen_ns, events, sensors) VALUES (?, ?, ?, ?, ?, ?)")
-        // Only a source seen earlier than stored moves in the first-seen indexes.
+            db, "INSERT INTO sources (family, source, first_seen_ns, last_seen_ns, events, sensors, sole_sensor) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        // Only a source seen earlier than stored moves in the first-seen index.
         let earlier = try FastStatement(
             db,
             """
             UPDATE sources SET first_seen_ns = min(first_seen_ns, ?3), last_seen_ns = max(last_seen_ns, ?4),
-              events = min(events + ?5, \(StoreLimits.saturation)), sensors = sensors + ?6 WHERE family = ?1 AND source = ?2
+              events = min(events + ?5, \(StoreLimits.saturation)), sensors = sensors + ?6, sole_sensor = ?7 WHERE family = ?1 AND source = ?2
             """)
         let later = try FastStatement(
             db,
             """
             UPDATE sources SET last_seen_ns = max(last_seen_ns, ?4),
-              events = min(events + ?5, \(StoreLimits.saturation)), sensors = sensors + ?6 WHERE family = ?1 AND source = ?2
+              events = min(events + ?5, \(StoreLimits.saturation)), sensors = sensors + ?6, sole_sensor = ?7 WHERE family = ?1 AND source = ?2
             """)
-        for key in pending.global.keys.sorted() {
-            guard let g = pending.global[key] else { continue }
-            let statement: FastStatement
-            if let stored = g.stored { statement = g.first < stored ? earlier : later } else { statement = insert }
-            statement.bind(1, key.family)
-            statement.bind(2, Int64(key.source))
-            statement.bind(3, g.first)
-            statement.bind(4, g.last)
-            statement.bind(5, g.events)
-            statement.bind(6, g.addSensors)
-            try statement.run()
-        }
         let own = try FastStatement(
             db,
             """
@@ -307,23 +314,59 @@ public final class SQLiteStore: ObservationStore {
               first_seen_ns = min(first_seen_ns, excluded.first_seen_ns), last_seen_ns = max(last_seen_ns, excluded.last_seen_ns),
               events = min(events + excluded.events, \(StoreLimits.saturation))
             """)
-        for k in pending.own.keys.sorted() {
-            guard let o = pending.own[k] else { continue }
-            own.bind(1, k.key.family)
-            own.bind(2, Int64(k.key.source))
-            own.bind(3, k.sensor)
-            own.bind(4, o.first)
-            own.bind(5, o.last)
-            own.bind(6, o.events)
+        func writeOwn(_ key: SourceKey, sensor: Int64, first: Int64, last: Int64, events: Int64) throws {
+            own.bind(1, key.family)
+            own.bind(2, Int64(key.source))
+            own.bind(3, sensor)
+            own.bind(4, first)
+            own.bind(5, last)
+            own.bind(6, events)
             try own.run()
+        }
+        // Both in key order; a source's pending sensors are consecutive in `ownKeys`.
+        let keys = pending.global.keys.sorted()
+        let ownKeys = pending.own.keys.sorted()
+        var next = 0
+        for key in keys {
+            guard let g = pending.global[key] else { continue }
+            while next < ownKeys.count && ownKeys[next].key < key { next += 1 }
+            let first = next
+            while next < ownKeys.count && ownKeys[next].key == key { next += 1 }
+            let sensors = ownKeys[first..<next]
+            // Who has seen it after the fold: one sensor (kept in the row), or several.
+            var sole: Int64?
+            var writeOut: (sensor: Int64, row: StoredSource)?
+            if let stored = g.stored {
+                if let s = stored.soleSensor {
+                    if sensors.allSatisfy({ $0.sensor == s }) { sole = s } else { writeOut = (s, stored) }
+                }
+            } else if sensors.count == 1, let only = sensors.first {
+                sole = only.sensor
+            }
+            let statement: FastStatement
+            if let stored = g.stored { statement = g.first < stored.first ? earlier : later } else { statement = insert }
+            statement.bind(1, key.family)
+            statement.bind(2, Int64(key.source))
+            statement.bind(3, g.first)
+            statement.bind(4, g.last)
+            statement.bind(5, g.events)
+            statement.bind(6, g.addSensors)
+            statement.bind(7, sole)
+            try statement.run()
+            guard sole == nil else { continue }
+            if let w = writeOut { try writeOwn(key, sensor: w.sensor, first: w.row.first, last: w.row.last, events: w.row.events) }
+            for k in sensors {
+                guard let o = pending.own[k] else { continue }
+                try writeOwn(key, sensor: k.sensor, first: o.first, last: o.last, events: o.events)
+            }
         }
         try db.execute(sql: "DELETE FROM pending_sources")
     }
 
     /// The pending sightings the log holds (at start, after a stop without a fold).
     static func loadPending(_ db: Database, store: String) throws -> PendingSources {
-        var pending = PendingSources()
-        let global = try db.cachedStatement(sql: "SELECT first_seen_ns FROM sources WHERE family = ? AND source = ?")
+        var pending = PendingSources(capacity: GroupCommitQueue.foldThreshold + GroupCommitQueue.maxGroup * 1_000)
+        let global = try FastStatement(db, "SELECT first_seen_ns, last_seen_ns, events, sole_sensor FROM sources WHERE family = ? AND source = ?")
         let rows = try Row.fetchCursor(db, sql: "SELECT id, sensor_id, body FROM pending_sources ORDER BY id")
         while let row = try rows.next() {
             let id: Int64 = row["id"]
@@ -332,7 +375,12 @@ public final class SQLiteStore: ObservationStore {
             }
             let sensor: Int64 = row["sensor_id"]
             for s in sightings {
-                let stored = pending.global[s.key] != nil ? nil : try Int64.fetchOne(global, arguments: [s.key.family, Int64(s.key.source)])
+                var stored: StoredSource?
+                if pending.global[s.key] == nil {
+                    global.bind(1, s.key.family)
+                    global.bind(2, Int64(s.key.source))
+                    stored = try global.first(StoredSource.init)
+                }
                 pending.add(s, sensor: sensor, stored: stored)
             }
         }
@@ -408,46 +456,104 @@ public final class SQLiteStore: ObservationStore {
         // Pending sightings first, so the page shows every acknowledged batch.
         try await writer.fold()
         return try await reading { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let f = query.family {
-                conditions.append("family = ?")
-                arguments += [f]
+            // Each family's page in (first seen, source) order from its index; without a family,
+            // every family's page merged in (first seen, family, source) order.
+            let families = try query.family.map { [$0] } ?? Self.families(db)
+            var rows: [(family: String, row: SourceRow)] = []
+            for family in families {
+                rows += try Self.sourceRows(db, family: family, query: query).map { (family, $0) }
             }
-            if let since = query.sinceNanoseconds {
-                conditions.append("first_seen_ns >= ?")
-                arguments += [since]
-            }
-            if let c = query.after {
-                if query.family != nil {
-                    conditions.append("(first_seen_ns, source) > (?, ?)")
-                    arguments += [c.firstSeenNanoseconds, Int64(c.source)]
-                } else {
-                    conditions.append("(first_seen_ns, family, source) > (?, ?, ?)")
-                    arguments += [c.firstSeenNanoseconds, c.family, Int64(c.source)]
+            if query.family == nil {
+                rows.sort { a, b in
+                    if a.row.first != b.row.first { return a.row.first < b.row.first }
+                    if a.family != b.family { return a.family.utf8.lexicographicallyPrecedes(b.family.utf8) }
+                    return a.row.source < b.row.source
                 }
             }
-            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            arguments += [query.limit + 1]
-            let order = query.family != nil ? "first_seen_ns, source" : "first_seen_ns, family, source"
-            let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT family, source, first_seen_ns, last_seen_ns, events FROM sources \(whereClause) ORDER BY \(order) LIMIT ?",
-                arguments: arguments)
             let names = try Self.sensorNames(db)
             let who = try db.cachedStatement(sql: "SELECT sensor_id FROM source_sensors WHERE family = ? AND source = ?")
             var records: [SourceRecord] = []
-            for row in rows.prefix(query.limit) {
-                let family: String = row["family"]
-                let address: Int64 = row["source"]
-                let ids = try Int64.fetchAll(who, arguments: [family, address])
+            for (family, row) in rows.prefix(query.limit) {
+                let ids = try row.soleSensor.map { [$0] } ?? Int64.fetchAll(who, arguments: [family, Int64(row.source)])
                 records.append(
                     SourceRecord(
-                        family: family, source: UInt32(truncatingIfNeeded: address), firstSeenNanoseconds: row["first_seen_ns"],
-                        lastSeenNanoseconds: row["last_seen_ns"], events: row["events"], sensors: ids.compactMap { names[$0] }.sorted()))
+                        family: family, source: row.source, firstSeenNanoseconds: row.first, lastSeenNanoseconds: row.last, events: row.events,
+                        sensors: ids.compactMap { names[$0] }.sorted()))
             }
             return SourcesPage(sources: records, next: rows.count > query.limit ? records.last?.cursor : nil)
         }
+    }
+
+    /// A row of `sources` for a page.
+    struct SourceRow {
+        var source: UInt32
+        var first: Int64
+        var last: Int64
+        var events: Int64
+        var soleSensor: Int64?
+    }
+
+    /// The families in `sources`, found by skipping along its primary key (one seek a family).
+    static func families(_ db: Database) throws -> [String] {
+        try String.fetchAll(
+            db,
+            sql: """
+                WITH RECURSIVE f(family) AS (
+                  SELECT MIN(family) FROM sources
+                  UNION ALL
+                  SELECT (SELECT MIN(family) FROM sources WHERE family > f.family) FROM f WHERE f.family IS NOT NULL
+                )
+                SELECT family FROM f WHERE family IS NOT NULL
+                """)
+    }
+
+    /// Up to `limit + 1` sources of one family for the page, from the (family, first seen,
+    /// source) index: those after the cursor in the page's order, first seen at or after
+    /// `since`.
+    static func sourceRows(_ db: Database, family: String, query: SourcesQuery) throws -> [SourceRow] {
+        var conditions = ["family = ?"]
+        var arguments: StatementArguments = [family]
+        if let since = query.sinceNanoseconds {
+            conditions.append("first_seen_ns >= ?")
+            arguments += [since]
+        }
+        if let c = query.after {
+            // The page's order is (first seen, family, source), or (first seen, source) within
+            // one family: after the cursor means a later first sighting, or the same one and
+            // a later family, or the same family and a later source.
+            let familyOrder: Int
+            if query.family != nil || family == c.family {
+                familyOrder = 0
+            } else {
+                familyOrder = family.utf8.lexicographicallyPrecedes(c.family.utf8) ? -1 : 1
+            }
+            switch familyOrder {
+            case 0:
+                conditions.append("(first_seen_ns, source) > (?, ?)")
+                arguments += [c.firstSeenNanoseconds, Int64(c.source)]
+            case 1:
+                conditions.append("first_seen_ns >= ?")
+                arguments += [c.firstSeenNanoseconds]
+            default:
+                conditions.append("first_seen_ns > ?")
+                arguments += [c.firstSeenNanoseconds]
+            }
+        }
+        arguments += [query.limit + 1]
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT source, first_seen_ns, last_seen_ns, events, sole_sensor FROM sources
+                WHERE \(conditions.joined(separator: " AND ")) ORDER BY first_seen_ns, source LIMIT ?
+                """,
+            arguments: arguments)
+        var result: [SourceRow] = []
+        while let row = try rows.next() {
+            result.append(
+                SourceRow(
+                    source: UInt32(truncatingIfNeeded: row[0] as Int64), first: row[1], last: row[2], events: row[3], soleSensor: row[4]))
+        }
+        return result
     }
 
     static func sensorNames(_ db: Database) throws -> [Int64: String] {
@@ -526,7 +632,7 @@ public final class SQLiteStore: ObservationStore {
                     sql: "UPDATE event_batches SET first_ns = ?, events = ?, body = ? WHERE id = ?",
                     arguments: [kept.firstNanoseconds, kept.entries.count, Data(kept.encoded()), rowID])
             }
-            try db.execute(sql: "DELETE FROM minute_sources WHERE minute < ?", arguments: [minuteOf(horizon)])
+            try db.execute(sql: "DELETE FROM minute_source_sets WHERE minute < ?", arguments: [minuteOf(horizon)])
             return deleted
         }
     }
@@ -678,5 +784,27 @@ enum SQLiteSchema {
           body BLOB NOT NULL
         );
         CREATE INDEX event_batches_by_time ON event_batches (first_ns, last_ns, sensor_id);
+        """
+
+    /// Version 3: the per-minute source lists as a few set rows per minute (see
+    /// ``MinuteSourceSets``); a source seen by one sensor keeps it in `sources.sole_sensor`
+    /// instead of a `source_sensors` row; pages of all families are merged from the
+    /// per-family index, so the index on first sightings alone goes.
+    static let v3 = """
+        ALTER TABLE sources ADD COLUMN sole_sensor INTEGER;
+        UPDATE sources SET sole_sensor = (
+          SELECT MIN(ss.sensor_id) FROM source_sensors ss WHERE ss.family = sources.family AND ss.source = sources.source)
+        WHERE (SELECT COUNT(*) FROM source_sensors ss WHERE ss.family = sources.family AND ss.source = sources.source) = 1;
+        DELETE FROM source_sensors WHERE EXISTS (
+          SELECT 1 FROM sources s WHERE s.family = source_sensors.family AND s.source = source_sensors.source AND s.sole_sensor IS NOT NULL);
+        DROP INDEX sources_by_first_seen;
+        CREATE TABLE minute_source_sets (
+          id INTEGER PRIMARY KEY,
+          family TEXT NOT NULL,
+          sensor_id INTEGER NOT NULL,
+          minute INTEGER NOT NULL,
+          body BLOB NOT NULL
+        );
+        CREATE INDEX minute_source_sets_by_minute ON minute_source_sets (family, sensor_id, minute);
         """
 }
