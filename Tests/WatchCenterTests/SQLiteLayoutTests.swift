@@ -217,4 +217,43 @@ struct SQLiteLayoutTests {
         #expect(try await distinct(nil) == 2)
         await store.close()
     }
+
+    @Test("under a steady feed the write-ahead log is checkpointed beside the writer and stays bounded")
+    func theLogStaysBounded() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanUp() }
+        // A bound of 256 frames (1 MiB); 480 batches of 500 events (50,000 sources, too few
+        // for a fold, whose one transaction is as large as it is) write tens of MiB of log,
+        // which would all stay in a log that never starts over.
+        let store = try SQLiteStore(folder: folder.path, walRestartFrames: 256)
+        let isc = try await Make.sensor(store, "isc")
+        let wal = folder.path + "/" + SQLiteStore.fileName + "-wal"
+        // Four feeds at once, as a busy center has them, so that the writer is never idle
+        // (an idle writer lets a checkpoint finish and the log start over by itself).
+        let largest = try await withThrowingTaskGroup(of: Int64.self) { group in
+            for feed in 0..<4 {
+                group.addTask {
+                    var largest: Int64 = 0
+                    for b in stride(from: feed, to: 480, by: 4) {
+                        let events = (0..<500).map { i in
+                            Make.event(source: UInt32(0x0C00_0000 + (b * 500 + i) % 50_000), at: Make.day + Int64(b) * Make.minute + Int64(i) * 1_000_000)
+                        }
+                        try await Make.ingest(store, IngestBatch(events: events), sensor: isc, key: "b\(b)")
+                        let size = (try? FileManager.default.attributesOfItem(atPath: wal))?[.size] as? NSNumber
+                        largest = max(largest, size?.int64Value ?? 0)
+                    }
+                    return largest
+                }
+            }
+            return try await group.reduce(0) { max($0, $1) }
+        }
+        #expect(largest > 0)
+        #expect(largest < 16 << 20, "largest log \(largest) bytes")
+        // Everything acknowledged is there.
+        let page = try await store.sources(SourcesQuery(limit: 10_000))
+        #expect(page.sources.count == 10_000 && page.next != nil && page.sources.allSatisfy { (4...5).contains($0.events) })
+        let all = try await store.series(Make.wholeDay())
+        #expect(all.reduce(0) { $0 + $1.events } == 240_000 && all.last?.cumulativeSources == 50_000)
+        await store.close()
+    }
 }

@@ -52,10 +52,12 @@ final class GroupCommitQueue: Sendable {
     let tracked = Mutex(Tracked())
     let pool: DatabasePool
     let store: String
+    let checkpointer: WALCheckpointer
 
-    init(pool: DatabasePool, store: String) {
+    init(pool: DatabasePool, store: String, checkpointer: WALCheckpointer) {
         self.pool = pool
         self.store = store
+        self.checkpointer = checkpointer
     }
 
     /// Whether this store has sightings pending (as far as it knows).
@@ -123,6 +125,7 @@ final class GroupCommitQueue: Sendable {
                 return (taken, waiters)
             }
             if !group.isEmpty {
+                if checkpointer.takeRestart() { await checkpointer.checkpointNow() }
                 await commit(group)
                 if tracked.withLock({ $0.pending?.count ?? 0 }) >= Self.foldThreshold { _ = await foldNow() }
             } else if !waiters.isEmpty {
@@ -142,6 +145,7 @@ final class GroupCommitQueue: Sendable {
                 return version
             }
             tracked.withLock { $0 = Tracked(pending: PendingSources(capacity: Self.foldThreshold + Self.maxGroup * 1_000), version: version) }
+            checkpointer.committed()
             return .success(())
         } catch {
             tracked.withLock { $0 = Tracked() }
@@ -187,6 +191,7 @@ final class GroupCommitQueue: Sendable {
         case .success(let done):
             // Committed: the sightings are now durable in the log, and pending.
             tracked.withLock { $0 = Tracked(pending: done.pending, version: done.version) }
+            checkpointer.committed()
             for (job, result) in zip(group, done.results) { job.done.resume(returning: result) }
         case .failure(let error):
             tracked.withLock { $0 = Tracked() }

@@ -12,13 +12,19 @@ public final class SQLiteStore: ObservationStore {
 
     let pool: DatabasePool
     let writer: GroupCommitQueue
+    let checkpointer: WALCheckpointer
     /// The data folder.
     public let folder: String
 
     public var description: String { folder }
 
     /// Opens (creating if needed) the store in `folder`, and brings its schema up to date.
-    public init(folder: String) throws(StoreError) {
+    public convenience init(folder: String) throws(StoreError) {
+        try self.init(folder: folder, walRestartFrames: WALCheckpointer.defaultRestartFrames)
+    }
+
+    /// The same, with the log's bound (see ``WALCheckpointer``) set.
+    init(folder: String, walRestartFrames: Int) throws(StoreError) {
         self.folder = folder
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -31,6 +37,10 @@ public final class SQLiteStore: ObservationStore {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // 64 MiB of page cache per connection (SQLite's default is 2 MiB).
             try db.execute(sql: "PRAGMA cache_size = -65536")
+            // Checkpoints are the WALCheckpointer's, not the committing writer's; a log that a
+            // large transaction (a fold) grew is cut back to 64 MiB when it starts over.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
         do {
             pool = try DatabasePool(path: folder + "/" + Self.fileName, configuration: config)
@@ -50,7 +60,12 @@ public final class SQLiteStore: ObservationStore {
         } catch {
             throw .unavailable(store: folder, reason: "cannot bring the schema up to date (\(Self.reason(error)))")
         }
-        writer = GroupCommitQueue(pool: pool, store: folder)
+        do {
+            checkpointer = try WALCheckpointer(path: folder + "/" + Self.fileName, restartFrames: walRestartFrames)
+        } catch {
+            throw .unavailable(store: folder, reason: Self.reason(error))
+        }
+        writer = GroupCommitQueue(pool: pool, store: folder, checkpointer: checkpointer)
     }
 
     static func reason(_ error: any Error) -> String {
@@ -655,6 +670,7 @@ public final class SQLiteStore: ObservationStore {
         // Fold what this store left pending, so the tables alone hold everything (the log
         // would be read again anyway).
         if writer.hasPending { try? await writer.fold() }
+        await checkpointer.close()
         try? pool.close()
     }
 }
