@@ -28,6 +28,26 @@ struct SourceKey: Hashable, Comparable {
     func hash(into hasher: inout Hasher) {
         hasher.combine(UInt64(familyNumber) << 32 | UInt64(source))
     }
+
+    /// What Dictionary and Set hash by: the key's 64 bits mixed with the table's per-process
+    /// seed (SplitMix64's finalizer) instead of SipHash, which took a tenth of ingest's time.
+    func _rawHashValue(seed: Int) -> Int {
+        KeyMixing.mix(UInt64(familyNumber) << 32 | UInt64(source), seed: seed)
+    }
+}
+
+/// A cheap, seeded hash of a 64-bit key for the ingest's hot tables (``SourceKey``,
+/// ``MinuteSource``, ``PendingSources/OwnKey``). The seed is the table's own (random per
+/// process), so an adversary who picks the addresses still cannot aim them at one bucket
+/// without knowing it; sensors are authenticated besides.
+enum KeyMixing {
+    @inline(__always)
+    static func mix(_ key: UInt64, seed: Int) -> Int {
+        var x = key ^ UInt64(bitPattern: Int64(seed)) &* 0x9E37_79B9_7F4A_7C15
+        x = (x ^ (x >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int(truncatingIfNeeded: x ^ (x >> 31))
+    }
 }
 
 /// Family names numbered in the order this process meets them (one entry per distinct
@@ -81,6 +101,11 @@ struct MinuteSource: Hashable, Comparable {
     func hash(into hasher: inout Hasher) {
         hasher.combine(UInt64(familyNumber) << 32 | UInt64(source))
         hasher.combine(minute)
+    }
+
+    /// As ``SourceKey``'s, with the minute mixed in first.
+    func _rawHashValue(seed: Int) -> Int {
+        KeyMixing.mix(UInt64(familyNumber) << 32 | UInt64(source), seed: KeyMixing.mix(UInt64(bitPattern: minute), seed: seed))
     }
 }
 

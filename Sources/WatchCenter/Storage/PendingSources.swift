@@ -44,6 +44,11 @@ struct PendingSources: Sendable {
             hasher.combine(UInt64(key.familyNumber) << 32 | UInt64(key.source))
             hasher.combine(sensor)
         }
+
+        /// As ``SourceKey``'s, with the sensor mixed in first.
+        func _rawHashValue(seed: Int) -> Int {
+            KeyMixing.mix(UInt64(key.familyNumber) << 32 | UInt64(key.source), seed: KeyMixing.mix(UInt64(bitPattern: sensor), seed: seed))
+        }
     }
 
     var global: [SourceKey: Global] = [:]
