@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "OutbreakScenarios", dependencies: ["Outbreak", "WormWatchCore", .product(name: "Yams", package: "Yams")]),
         // Estimation and early warning from what monitors count: Zou et al.'s bias correction,
         // the Kalman filter on the discrete logistic, alert levels, the CUSUM baseline.
-        .target(name: "EarlyWarning"),
+        .target(name: "EarlyWarning", dependencies: ["WormWatchCore"]),
         // Studies of outbreaks as a library: simulations, parameter sweeps and validation
         // against the published record (the work behind simulate, sweep and validate).
         .target(name: "OutbreakStudies", dependencies: ["Outbreak", "OutbreakScenarios", "EpidemicModels", "EarlyWarning", "WormWatchCore"]),
@@ -113,7 +113,7 @@ let package = Package(
             ]
         ),
         // Helpers the test targets share (temporary folders, outside tools, short differences).
-        .target(name: "WormWatchTestSupport", path: "Tests/Support"),
+        .target(name: "WormWatchTestSupport", dependencies: ["WormWatchCore"], path: "Tests/Support"),
         .testTarget(name: "WormWatchCoreTests", dependencies: ["WormWatchCore", "WormWatchTestSupport"]),
         .testTarget(name: "OutbreakTests", dependencies: ["Outbreak", "EpidemicModels", "WormWatchCore"]),
         .testTarget(name: "EpidemicModelsTests", dependencies: ["EpidemicModels", "WormWatchCore"]),

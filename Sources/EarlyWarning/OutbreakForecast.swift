@@ -1,4 +1,5 @@
 import Foundation
+import WormWatchCore
 
 /// A quantity's median and 90 % band.
 public struct ForecastBand: Sendable, Hashable, Codable {
@@ -53,7 +54,7 @@ public struct OutbreakForecast: Sendable, Hashable, Codable {
                             probeRateRelativeDeviation: Double, infected: Double, infectedDeviation: Double,
                             space: Double = 4_294_967_296) -> OutbreakForecast? {
         guard r > 0, eta > 0, infected > 0, r.isFinite, eta.isFinite else { return nil }
-        var rng = SplitMix(seed: 0x5EED_F0CA)
+        var rng = SplitMix64(seed: 0x5EED_F0CA)
         var sizes: [Double] = [], halves: [Double] = [], ninety: [Double] = []
         sizes.reserveCapacity(2_000); halves.reserveCapacity(2_000); ninety.reserveCapacity(2_000)
         for _ in 0..<2_000 {
@@ -80,17 +81,7 @@ public struct OutbreakForecast: Sendable, Hashable, Codable {
     }
 }
 
-/// SplitMix64 with Box–Muller normals: the forecast's own small, seeded generator.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { (Double(next() >> 11) + 0.5) / 9_007_199_254_740_992 }
+extension SplitMix64 {
+    /// A standard normal draw (Box–Muller).
     mutating func normal() -> Double { (-2 * log(unit())).squareRoot() * cos(2 * Double.pi * unit()) }
 }

@@ -1,4 +1,5 @@
 import Testing
+import WormWatchCore
 @testable import Sensor
 
 /// Well-formed captures: every pcap magic and byte order, pcapng sections, interfaces,
@@ -293,7 +294,7 @@ struct CaptureReaderTests {
     }
 
     @Test func requestTargetDelimitersAcrossWords() {
-        var random = SplitMix64(state: 5)
+        var random = SplitMix64(seed: 5)
         for length in 0..<40 {
             for delimiter: UInt8 in [0x20, 0x0D, 0x0A] {
                 for position in 0...length {

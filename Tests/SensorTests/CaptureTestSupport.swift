@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WormWatchCore
 import WormWatchTestSupport
 @testable import Sensor
 
@@ -316,20 +317,8 @@ enum Build {
     }
 }
 
-/// A small deterministic generator (SplitMix64) for the tests' random packets.
-struct SplitMix64 {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-
+/// Random bytes for the tests' random packets.
+extension SplitMix64 {
     mutating func bytes(_ count: Int) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         var index = 0

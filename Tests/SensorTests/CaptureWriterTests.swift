@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WormWatchCore
 import WormWatchTestSupport
 @testable import Sensor
 
@@ -28,7 +29,7 @@ struct CaptureWriterTests {
         + "%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801%u9090%u9090%u8190%u00c3%u0003%u8b00%u531b%u53ff%u0078%u0000%u00=a HTTP/1.0\r\nContent-type: text/xml\r\n").utf8)
 
     static func randomPackets(_ count: Int, seed: UInt64) -> [Sent] {
-        var random = SplitMix64(state: seed)
+        var random = SplitMix64(seed: seed)
         // Payloads are random slices of one random pool (quick to draw in a debug build).
         let pool = random.bytes(1 << 16)
         func payload(_ count: Int) -> [UInt8] {
@@ -188,7 +189,7 @@ struct CaptureWriterTests {
             #expect(check.packets == 3000 && check.bad == 0)
         }
         // The internal helper agrees with the longhand one on odd lengths too.
-        var random = SplitMix64(state: 99)
+        var random = SplitMix64(seed: 99)
         for length in 0..<200 {
             let bytes = random.bytes(length)
             let fast = bytes.withUnsafeBytes { InternetChecksum.finish(InternetChecksum.add($0.baseAddress!, count: length)) }

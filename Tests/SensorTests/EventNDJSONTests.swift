@@ -50,7 +50,7 @@ struct EventNDJSONTests {
 
     @Test("every line is one valid JSON object that reads back, whatever the bytes")
     func readsBack() throws {
-        var random = TestRandom(state: 7)
+        var random = TestRandom(seed: 7)
         for _ in 0..<300 {
             let bytes = (0..<random.below(40)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
             var out: [UInt8] = []

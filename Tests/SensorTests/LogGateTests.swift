@@ -1,4 +1,5 @@
 import Testing
+import WormWatchCore
 @testable import Sensor
 
 /// The Apache fast path (``LogReader/classify(with:emit:)``, which turns ordinary requests
@@ -116,7 +117,7 @@ struct LogGateTests {
 
     @Test("a dotted quad is recognised exactly as the full parser does")
     func dottedQuads() {
-        var random = SplitMix64(state: 2001)
+        var random = SplitMix64(seed: 2001)
         let alphabet = Array("0123456789....:/a ".utf8)
         var checked = 0
         for round in 0..<200_000 {
@@ -147,7 +148,7 @@ struct LogGateTests {
 
     @Test("the fast path gives what the plain one gives, line for line, on a mixed log")
     func randomLogs() throws {
-        var random = SplitMix64(state: 19)
+        var random = SplitMix64(seed: 19)
         let hosts = ["192.0.2.7", "10.0.0.1", "203.0.113.254", "8.8.8.8", "255.255.255.255", "256.0.0.1", "1.2.3",
                      "01.002.3.4", "crawler.example.org", "2001:db8::1", "::ffff:198.51.100.3", "-", "1..2.3", "123.45.67.890"]
         let methods = ["GET", "POST", "HEAD", "PROPFIND", "G\"T", ""]

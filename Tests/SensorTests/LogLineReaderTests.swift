@@ -1,4 +1,5 @@
 import Testing
+import WormWatchCore
 @testable import Sensor
 
 @Suite struct LogLineReaderTests {
@@ -90,7 +91,7 @@ import Testing
     /// Lines of every length from 0 to 300 bytes, LF and CRLF, read whole and in pieces of
     /// many sizes, against a plain split.
     @Test func linesOfEveryLength() throws {
-        var random = SplitMix64(state: 64)
+        var random = SplitMix64(seed: 64)
         var text: [UInt8] = []
         var expected: [String] = []
         for i in 0..<3_000 {

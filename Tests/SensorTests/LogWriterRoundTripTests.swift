@@ -1,23 +1,10 @@
 import Foundation
 import Testing
+import WormWatchCore
 import WormWatchTestSupport
 @testable import Sensor
 
 @Suite struct LogWriterRoundTripTests {
-    /// SplitMix64: a fixed sequence for a seed.
-    struct SeededRandom {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-    }
-
     struct Entry {
         var seconds: Int64
         var client: UInt32
@@ -30,7 +17,7 @@ import WormWatchTestSupport
     }
 
     static func entries(seed: UInt64, count: Int) -> [Entry] {
-        var random = SeededRandom(state: seed)
+        var random = SeededRandom(seed: seed)
         // Printable ASCII without space, `"` and `\` (escaped by Apache), and `?` (splits IIS targets).
         let safe = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-~%+=&;:,!*'()[]{}<>|^`$@#")
         func text(_ length: Int, _ random: inout SeededRandom) -> String {
@@ -196,4 +183,8 @@ import WormWatchTestSupport
             _ = try LogWriter(path: "/nonexistent-dir/x.log", format: .apache)
         }
     }
+}
+
+extension SplitMix64 {
+    fileprivate mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 }

@@ -1,4 +1,5 @@
 import Testing
+import WormWatchCore
 @testable import Sensor
 
 /// Web requests against the default rules: every family found, ordinary requests left alone,
@@ -57,7 +58,7 @@ struct MatchHTTPTests {
 
     @Test("the filler run search skips ahead but finds every run, at any place and length")
     func fillerRuns() {
-        var random = TestRandom(state: 224)
+        var random = TestRandom(seed: 224)
         var wrong: [[UInt8]] = []
         for _ in 0..<5000 {
             let text = (0..<random.below(60)).map { _ in random.below(4) == 0 ? UInt8(ascii: "A") : UInt8(ascii: "N") }
@@ -203,7 +204,7 @@ struct MatchHTTPTests {
             "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "+", "index.html", "a", "x", "/c+dir",
         ]
         let templates = [S.codeRedI, S.codeRedII, "/default.ida?" + String(repeating: "A", count: 210)] + S.nimda.map(\.target)
-        var random = TestRandom(state: 2001)
+        var random = TestRandom(seed: 2001)
         var m = S.matcher()
         var matched: Set<Int> = []
         var wrong: [[UInt8]] = []

@@ -1,4 +1,5 @@
 import Testing
+import WormWatchCore
 @testable import Sensor
 
 /// The 16-byte scanner agrees with a byte-by-byte reading at every position, across block
@@ -42,7 +43,7 @@ struct MatchPathScanTests {
 
     @Test("random targets, mostly dots, question marks and specials")
     func random() {
-        var random = TestRandom(state: 16)
+        var random = TestRandom(seed: 16)
         let alphabet: [UInt8] = [0x2E, 0x2E, 0x2E, 0x3F, 0x25, 0x5C, 0x2F, 0x61, 0x61, 0xC0, 0x00]
         var wrong: [[UInt8]] = []
         for _ in 0..<20_000 {

@@ -1,3 +1,4 @@
+import WormWatchCore
 /// A keyed pseudo-random permutation of the addresses `0 ..< 2^bits`, with its inverse.
 ///
 /// Worms that share "one pseudo-random sequence" (Code Red v1's static seed, Staniford's

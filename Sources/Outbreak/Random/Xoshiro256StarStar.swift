@@ -1,23 +1,4 @@
-/// SplitMix64, used to expand one 64-bit seed into the state of a larger generator
-/// and to derive independent per-run seeds.
-@frozen
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    @usableFromInline var state: UInt64
-
-    /// Creates a generator whose sequence is fixed by `seed`.
-    @inlinable
-    public init(seed: UInt64) { state = seed }
-
-    /// The next 64 random bits.
-    @inlinable
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z &>> 31)
-    }
-}
+import WormWatchCore
 
 /// xoshiro256** (Blackman & Vigna): the engine's fast, seedable generator.
 ///

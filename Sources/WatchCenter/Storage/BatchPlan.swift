@@ -1,4 +1,5 @@
 import Sensor
+import WormWatchCore
 import Synchronization
 
 /// A source of one family: the key of the sources table. The family is kept as its number in
@@ -37,16 +38,14 @@ struct SourceKey: Hashable, Comparable {
 }
 
 /// A cheap, seeded hash of a 64-bit key for the ingest's hot tables (``SourceKey``,
-/// ``MinuteSource``, ``PendingSources/OwnKey``). The seed is the table's own (random per
-/// process), so an adversary who picks the addresses still cannot aim them at one bucket
-/// without knowing it; sensors are authenticated besides.
+/// ``MinuteSource``, ``PendingSources/OwnKey``): SplitMix64's output function over the key and
+/// the table's seed. The seed is the table's own (random per process), so an adversary who
+/// picks the addresses still cannot aim them at one bucket without knowing it; sensors are
+/// authenticated besides.
 enum KeyMixing {
     @inline(__always)
     static func mix(_ key: UInt64, seed: Int) -> Int {
-        var x = key ^ UInt64(bitPattern: Int64(seed)) &* 0x9E37_79B9_7F4A_7C15
-        x = (x ^ (x >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int(truncatingIfNeeded: x ^ (x >> 31))
+        Int(truncatingIfNeeded: SplitMix64.mix(key ^ UInt64(bitPattern: Int64(seed)) &* 0x9E37_79B9_7F4A_7C15))
     }
 }
 
