@@ -22,6 +22,19 @@ struct SQLiteLayoutTests {
         }
     }
 
+    /// A database at an older schema `version`, with sensors isc (1) and sans (2), filled by
+    /// `fill`.
+    static func olderDatabase(at path: String, version: String, _ fill: @escaping @Sendable (Database) throws -> Void) async throws {
+        let queue = try DatabaseQueue(path: path)
+        try SQLiteStore.migrator.migrate(queue, upTo: version)
+        try await queue.write { db in
+            try db.execute(sql: "INSERT INTO sensors (name, token_hash, monitors, created_ns) VALUES ('isc', 'h1', '44.0.0.0/8', 0)")
+            try db.execute(sql: "INSERT INTO sensors (name, token_hash, monitors, created_ns) VALUES ('sans', 'h2', '45.0.0.0/8', 0)")
+            try fill(db)
+        }
+        try queue.close()
+    }
+
     @Test("a batch of events survives its binary body, in time order, ties in the order sent; damage is caught")
     func eventChunkRoundTrip() throws {
         let events = Self.variedEvents(600)
@@ -64,26 +77,19 @@ struct SQLiteLayoutTests {
             e.evidence = e.evidence.replacingOccurrences(of: "\u{0}", with: "")
             return e
         }
-        do {
-            let queue = try DatabaseQueue(path: path)
-            try SQLiteStore.migrator.migrate(queue, upTo: "v1")
-            try await queue.write { db in
-                try db.execute(sql: "INSERT INTO sensors (name, token_hash, monitors, created_ns) VALUES ('isc', 'h1', '44.0.0.0/8', 0)")
-                try db.execute(sql: "INSERT INTO sensors (name, token_hash, monitors, created_ns) VALUES ('sans', 'h2', '45.0.0.0/8', 0)")
-                for (i, e) in events.enumerated() {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO events (sensor_id, time_ns, source, destination, port, protocol, family, rule, severity, evidence, input, record_kind, record)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [
-                            i % 3 == 0 ? 2 : 1, e.timeNanoseconds, Int64(e.source), Int64(e.destination), Int64(e.destinationPort),
-                            e.transport.rawValue, e.family, e.ruleID, e.severity.rawValue, e.evidence, e.input,
-                            e.recordKind == .line ? "line" : "packet", Int64(e.record),
-                        ])
-                }
+        try await Self.olderDatabase(at: path, version: "v1") { db in
+            for (i, e) in events.enumerated() {
+                try db.execute(
+                    sql: """
+                        INSERT INTO events (sensor_id, time_ns, source, destination, port, protocol, family, rule, severity, evidence, input, record_kind, record)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        i % 3 == 0 ? 2 : 1, e.timeNanoseconds, Int64(e.source), Int64(e.destination), Int64(e.destinationPort),
+                        e.transport.rawValue, e.family, e.ruleID, e.severity.rawValue, e.evidence, e.input,
+                        e.recordKind == .line ? "line" : "packet", Int64(e.record),
+                    ])
             }
-            try queue.close()
         }
         let store = try SQLiteStore(folder: folder.path)
         var got: [StoredEvent] = []
@@ -156,34 +162,27 @@ struct SQLiteLayoutTests {
         let minute = Make.day / Make.minute + 30
         let (a, b): (Int64, Int64) = (0x0C00_0001, 0x0C00_0002)
         let t = minute * Make.minute
-        do {
-            let queue = try DatabaseQueue(path: path)
-            try SQLiteStore.migrator.migrate(queue, upTo: "v2")
-            try await queue.write { db in
-                try db.execute(sql: "INSERT INTO sensors (name, token_hash, monitors, created_ns) VALUES ('isc', 'h1', '44.0.0.0/8', 0)")
-                try db.execute(sql: "INSERT INTO sensors (name, token_hash, monitors, created_ns) VALUES ('sans', 'h2', '45.0.0.0/8', 0)")
-                // a: seen by isc alone; b: by both.
+        try await Self.olderDatabase(at: path, version: "v2") { db in
+            // a: seen by isc alone; b: by both.
+            try db.execute(
+                sql: "INSERT INTO sources (family, source, first_seen_ns, last_seen_ns, events, sensors) VALUES ('code-red-v2', ?, ?, ?, 1, 1), ('code-red-v2', ?, ?, ?, 2, 2)",
+                arguments: [a, t, t, b, t + 1, t + 2])
+            try db.execute(
+                sql: """
+                    INSERT INTO source_sensors (family, source, sensor_id, first_seen_ns, last_seen_ns, events)
+                    VALUES ('code-red-v2', ?, 1, ?, ?, 1), ('code-red-v2', ?, 1, ?, ?, 1), ('code-red-v2', ?, 2, ?, ?, 1)
+                    """,
+                arguments: [a, t, t, b, t + 1, t + 1, b, t + 2, t + 2])
+            for (sensor, source) in [(1, a), (1, b), (2, b), (0, a), (0, b)] {
                 try db.execute(
-                    sql: "INSERT INTO sources (family, source, first_seen_ns, last_seen_ns, events, sensors) VALUES ('code-red-v2', ?, ?, ?, 1, 1), ('code-red-v2', ?, ?, ?, 2, 2)",
-                    arguments: [a, t, t, b, t + 1, t + 2])
-                try db.execute(
-                    sql: """
-                        INSERT INTO source_sensors (family, source, sensor_id, first_seen_ns, last_seen_ns, events)
-                        VALUES ('code-red-v2', ?, 1, ?, ?, 1), ('code-red-v2', ?, 1, ?, ?, 1), ('code-red-v2', ?, 2, ?, ?, 1)
-                        """,
-                    arguments: [a, t, t, b, t + 1, t + 1, b, t + 2, t + 2])
-                for (sensor, source) in [(1, a), (1, b), (2, b), (0, a), (0, b)] {
-                    try db.execute(
-                        sql: "INSERT INTO minute_sources (family, sensor_id, minute, source) VALUES ('code-red-v2', ?, ?, ?)",
-                        arguments: [sensor, minute, source])
-                }
-                for (sensor, distinct, new) in [(1, 2, 2), (2, 1, 1), (0, 2, 2)] {
-                    try db.execute(
-                        sql: "INSERT INTO intervals (family, sensor_id, minute, events, probes, distinct_sources, new_sources) VALUES ('code-red-v2', ?, ?, ?, 0, ?, ?)",
-                        arguments: [sensor, minute, distinct, distinct, new])
-                }
+                    sql: "INSERT INTO minute_sources (family, sensor_id, minute, source) VALUES ('code-red-v2', ?, ?, ?)",
+                    arguments: [sensor, minute, source])
             }
-            try queue.close()
+            for (sensor, distinct, new) in [(1, 2, 2), (2, 1, 1), (0, 2, 2)] {
+                try db.execute(
+                    sql: "INSERT INTO intervals (family, sensor_id, minute, events, probes, distinct_sources, new_sources) VALUES ('code-red-v2', ?, ?, ?, 0, ?, ?)",
+                    arguments: [sensor, minute, distinct, distinct, new])
+            }
         }
         let store = try SQLiteStore(folder: folder.path)
         let moved = try await store.pool.read { db in
