@@ -140,8 +140,6 @@ struct BatchDigest: Sendable {
 
     var sightings: [SourceKey: Sighting] = [:]
     var minuteSources: Set<MinuteSource> = []
-    /// The same pairs by family and minute (for SQLite's ``MinuteSourceSets``).
-    var minuteGroups: [MinuteSourceSets.Group] = []
     var counts: [FamilyMinute: Counts] = [:]
 
     init(_ batch: IngestBatch) {
@@ -168,7 +166,6 @@ struct BatchDigest: Sendable {
                 note(SourceKey(family: c.family, source: s.source), at: s.firstSeenNanoseconds, events: 0)
             }
         }
-        minuteGroups = MinuteSourceSets.groups(minuteSources)
     }
 
     private mutating func note(_ key: SourceKey, at time: Int64, events: Int64) {

@@ -23,6 +23,8 @@ final class GroupCommitQueue: Sendable {
         var sightings: BatchDigest
         /// The batch's raw events as their stored row, encoded by the caller's task too.
         var events: EncodedEvents?
+        /// Its (minute, source) pairs by family and minute, for the per-minute source sets.
+        var minuteGroups: [MinuteSourceSets.Group]
         var now: Int64
         var done: CheckedContinuation<Result<IngestReceipt, StoreError>, Never>
     }
@@ -66,9 +68,11 @@ final class GroupCommitQueue: Sendable {
     func submit(_ batch: IngestBatch, sensor: Int64, key: String, digest: String, now: Int64) async -> Result<IngestReceipt, StoreError> {
         let sightings = BatchDigest(batch)
         let events = EncodedEvents(batch.events)
+        let minuteGroups = MinuteSourceSets.groups(sightings.minuteSources)
         return await withCheckedContinuation { continuation in
             let job = Job(
-                batch: batch, sensor: sensor, key: key, digest: digest, sightings: sightings, events: events, now: now, done: continuation)
+                batch: batch, sensor: sensor, key: key, digest: digest, sightings: sightings, events: events, minuteGroups: minuteGroups, now: now,
+                done: continuation)
             enqueue { $0.jobs.append(job) }
         }
     }
@@ -166,7 +170,7 @@ final class GroupCommitQueue: Sendable {
                         var outcome: (receipt: IngestReceipt, staged: [(PendingSighting, stored: StoredSource?)])?
                         try db.inSavepoint {
                             outcome = try SQLiteStore.ingestOne(
-                                db, job.batch, job.sightings, events: job.events, sensor: job.sensor, key: job.key, digest: job.digest,
+                                db, job.batch, job.sightings, events: job.events, minuteGroups: job.minuteGroups, sensor: job.sensor, key: job.key, digest: job.digest,
                                 now: job.now, pending: pending, store: self.store)
                             return .commit
                         }

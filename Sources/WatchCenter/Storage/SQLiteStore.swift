@@ -174,8 +174,8 @@ public final class SQLiteStore: ObservationStore {
     /// the pending sources once its savepoint stands. `pending` is what earlier groups and
     /// batches left pending.
     static func ingestOne(
-        _ db: Database, _ batch: IngestBatch, _ digest: BatchDigest, events: EncodedEvents?, sensor id: Int64, key: String,
-        digest bodyDigest: String, now: Int64, pending: PendingSources, store: String
+        _ db: Database, _ batch: IngestBatch, _ digest: BatchDigest, events: EncodedEvents?, minuteGroups: [MinuteSourceSets.Group],
+        sensor id: Int64, key: String, digest bodyDigest: String, now: Int64, pending: PendingSources, store: String
     ) throws -> (receipt: IngestReceipt, staged: [(PendingSighting, stored: StoredSource?)]) {
         if let row = try Row.fetchOne(
             db, sql: "SELECT body_sha256, received_ns, events, observations, new_sources FROM batches WHERE sensor_id = ? AND idempotency_key = ?",
@@ -188,7 +188,7 @@ public final class SQLiteStore: ObservationStore {
                     receivedNanoseconds: row["received_ns"], replayed: true), []
             )
         }
-        let (state, stored) = try Self.state(db, digest: digest, sensor: id, pending: pending, store: store)
+        let (state, stored) = try Self.state(db, digest: digest, minuteGroups: minuteGroups, sensor: id, pending: pending, store: store)
         let plan = BatchPlan(digest: digest, state: state, sensor: id)
         let sightings = plan.sources.map { u in
             PendingSighting(
@@ -213,7 +213,9 @@ public final class SQLiteStore: ObservationStore {
 
     /// What the store holds of the batch's keys — pending sightings first, then the tables —
     /// and, for sources not pending, the tables' rows (nil: not there).
-    static func state(_ db: Database, digest: BatchDigest, sensor: Int64, pending: PendingSources, store: String) throws -> (BatchState, [SourceKey: StoredSource?]) {
+    static func state(
+        _ db: Database, digest: BatchDigest, minuteGroups: [MinuteSourceSets.Group], sensor: Int64, pending: PendingSources, store: String
+    ) throws -> (BatchState, [SourceKey: StoredSource?]) {
         var state = BatchState()
         var stored: [SourceKey: StoredSource?] = [:]
         let global = try FastStatement(db, "SELECT first_seen_ns, last_seen_ns, events, sole_sensor FROM sources WHERE family = ? AND source = ?")
@@ -249,7 +251,7 @@ public final class SQLiteStore: ObservationStore {
         // they hold already tell the plan which pairs were known; apply() skips the plan's
         // minute inserts.
         let sets = try MinuteSourceSets.Statements(db)
-        for group in digest.minuteGroups {
+        for group in minuteGroups {
             for known in try MinuteSourceSets.add(group, sensor: sensor, statements: sets, store: store) {
                 state.sensorMinutes.insert(MinuteSource(familyNumber: group.familyNumber, minute: group.minute, source: known))
             }
