@@ -139,4 +139,23 @@ struct EventSummaryTests {
         s.add(Self.event("a,\"b\"", 1, 0))
         #expect(s.csv().split(separator: "\n")[1] == #""a,""b""",1,1,1970-01-01T00:00:00Z,1970-01-01T00:00:00Z"#)
     }
+
+    @Test("past 2^20 sources a family's count is a sketch's estimate, marked so, within its stated error")
+    func estimatedPastTheExactLimit() throws {
+        var s = ScanSummary()
+        let n = ScanSummary.exactSourceLimit + 200_000
+        // Every source twice: the count is of distinct sources.
+        for i in 0..<(2 * n) {
+            s.add(Self.event("code-red-i", UInt32(i % n) &* 0x9E37_79B1 &+ 1, Self.at(10, 0, 0)))
+        }
+        s.add(Self.event("nimda", Self.a, Self.at(10, 0, 0)))
+        let cr = try #require(s.families.first)
+        #expect(!cr.distinctSourcesExact && !s.distinctSourcesExact)
+        #expect(abs(Double(cr.distinctSources) / Double(n) - 1) < 4 * 0.0081, "\(cr.distinctSources) of \(n)")
+        #expect(s.families.last?.distinctSources == 1 && s.families.last?.distinctSourcesExact == true)
+        let rows = s.table().split(separator: "\n")
+        #expect(rows[1].contains(" ~\(cr.distinctSources)  ") && rows[2].hasPrefix("nimda") && rows[2].contains("  1  "))
+        #expect(s.json().contains("\"distinct_sources\": \(cr.distinctSources), \"distinct_sources_exact\": false, "))
+        #expect(!Self.summary.json().contains("distinct_sources_exact"))
+    }
 }
