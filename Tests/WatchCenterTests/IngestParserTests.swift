@@ -56,6 +56,25 @@ import WormWatchCore
         #expect(batch.events == [event])
     }
 
+    @Test("the generic scan rule's events are filed under their port: unknown scanners on TCP 445, UDP 1434")
+    func unknownScannersByPort() throws {
+        let tcp = Self.event.replacingOccurrences(of: #""destination_port":80"#, with: #""destination_port":445"#)
+            .replacingOccurrences(of: #""family":"code-red-i""#, with: #""family":"address-scan""#)
+        // The same line through Foundation's decoder (an extra key keeps it off the fast path).
+        let udp = Self.event.replacingOccurrences(of: #""destination_port":80,"protocol":"tcp""#, with: #""destination_port":1434,"protocol":"udp""#)
+            .replacingOccurrences(of: #""family":"code-red-i""#, with: #""family":"address-scan","extra":1"#)
+        let batch = try parse([tcp, udp, Self.event].joined(separator: "\n"))
+        #expect(batch.events.map(\.family) == ["unknown-tcp-445", "unknown-udp-1434", "code-red-i"])
+        #expect(UnknownScanners.port(ofFamily: "unknown-tcp-445")?.port == 445)
+        #expect(UnknownScanners.port(ofFamily: "unknown-udp-1434")?.transport == .udp)
+        for other in ["unknown-tcp-0445", "unknown-tcp-65536", "unknown-icmp-1", "unknown-tcp", "code-red-i"] {
+            #expect(UnknownScanners.port(ofFamily: other) == nil, "\(other)")
+        }
+        let guidance = FamilyGuidance.for("unknown-tcp-445")
+        #expect(guidance.name == "Unknown scanners on TCP port 445")
+        #expect(guidance.actions[1] == "Filter TCP port 445 at the network edge, inbound and outbound, where the service need not be reached.")
+    }
+
     struct Case: Sendable, CustomTestStringConvertible {
         var line: String
         var expected: IngestError

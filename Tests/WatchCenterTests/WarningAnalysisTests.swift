@@ -69,6 +69,23 @@ struct WarningAnalysisTests {
         }
     }
 
+    @Test("unknown scanners on a port are assessed like a named worm, and their advisory says what to filter")
+    func unknownScannersOnAPort() async throws {
+        let feed = try CodeRedFeed()
+        try await StoreFixture.with(.sqlite) { f in
+            let sensor = try await Make.sensor(f.store, "lbnl", monitors: CodeRedFeed.monitor)
+            for (i, batch) in OutbreakFeed.batches(feed.intervals, family: "unknown-tcp-445").enumerated() {
+                try await Make.ingest(f.store, batch, sensor: sensor, key: "b\(i)")
+            }
+            let assessment = try await WarningAnalysis.assess(family: "unknown-tcp-445", store: f.store)
+            #expect(assessment.level == .active)
+            #expect(assessment.changes == feed.changes)
+            let active = try #require(Advisory.advisories(for: assessment).first { $0.level == .active })
+            #expect(active.title == "Unknown scanners on TCP port 445 (unknown-tcp-445) has gone active")
+            #expect(active.actions.contains("Filter TCP port 445 at the network edge, inbound and outbound, where the service need not be reached."))
+        }
+    }
+
     @Test("coverage merges the sensors' blocks: an address watched twice counts once")
     func coverage() throws {
         func sensor(_ blocks: String) throws -> SensorRecord {

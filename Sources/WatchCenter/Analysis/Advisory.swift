@@ -1,5 +1,6 @@
 import EarlyWarning
 import Foundation
+import Sensor
 import WormWatchCore
 
 /// What to do about a family: the patch and the filter, in the words of 2001's advisories.
@@ -39,6 +40,16 @@ public struct FamilyGuidance: Sendable, Hashable {
                 actions: [
                     "Apply the cumulative IIS patch (MS01-044) and the Internet Explorer patch (MS01-020).",
                     "Look in web server logs for requests to cmd.exe and root.exe.",
+                ])
+        }
+        if let (transport, port) = UnknownScanners.port(ofFamily: f) {
+            let service = "\(transport.rawValue.uppercased()) port \(port)"
+            return FamilyGuidance(
+                name: "Unknown scanners on \(service)", target: "whatever service listens on \(service) (no signature names the worm yet)",
+                actions: [
+                    "Find which of your hosts offer a service on \(service) and apply their vendors' latest patches.",
+                    "Filter \(service) at the network edge, inbound and outbound, where the service need not be reached.",
+                    "Capture some of the probes (the top sources on the dashboard) and share them, so that a signature can name the worm.",
                 ])
         }
         return FamilyGuidance(

@@ -4,7 +4,8 @@ import WormWatchCore
 
 /// Reads a batch body: NDJSON, one `wormwatch.event/1` or `wormwatch.observation/1` object a
 /// line (blank lines and a final `\r` allowed). The whole batch is checked before any of it is
-/// stored; the first problem refuses it with the line and field at fault.
+/// stored; the first problem refuses it with the line and field at fault. Events of the
+/// sensor's generic scan rule are filed under their port's family (``UnknownScanners``).
 public struct IngestParser: Sendable {
     /// The limits applied.
     public var limits: IngestLimits
@@ -41,16 +42,18 @@ public struct IngestParser: Sendable {
                 }
                 let lineStart = start, lineStop = lineEnd
                 // Most lines are events as a sensor writes them: read without Foundation's decoder.
-                if let event = bytes.withUnsafeBufferPointer({ EventLineScanner.scan(UnsafeBufferPointer(rebasing: $0[lineStart..<lineStop])) }) {
+                if var event = bytes.withUnsafeBufferPointer({ EventLineScanner.scan(UnsafeBufferPointer(rebasing: $0[lineStart..<lineStop])) }) {
                     try check(event, line: lineNumber, latest: latest)
+                    UnknownScanners.file(&event)
                     batch.events.append(event)
                     start = stop + 1
                     continue
                 }
                 let line = try decodeLine(Data(bytes[start..<lineEnd]), number: lineNumber, decoder: decoder)
                 switch line {
-                case .event(let e):
+                case .event(var e):
                     try check(e, line: lineNumber, latest: latest)
+                    UnknownScanners.file(&e)
                     batch.events.append(e)
                 case .count(let c):
                     try check(c, line: lineNumber, latest: latest)

@@ -1,5 +1,5 @@
 /// What a worm family's name may be: 1 to 64 bytes of letters, digits, `.`, `_` and `-`
-/// (`code-red-v2`, `unknown-port-1434`), so that it is safe in URLs, file names and logs.
+/// (`code-red-v2`, `unknown-udp-1434`), so that it is safe in URLs, file names and logs.
 public enum FamilyName {
     /// The rule in words.
     public static let rule = "a family is 1 to 64 letters, digits, '.', '_' or '-'"
