@@ -7,6 +7,10 @@ import WatchCenter
 /// gets the last assessment at once while a refresh runs in the background (one at a time), so
 /// only the very first request waits for the early warning to run over 30 days of minutes.
 /// A maximum age of 0 assesses on every request (tests).
+///
+/// Each family's top sources and /16 prefixes (``TopSources``) are kept with it: they read every
+/// source of the family (about a second at 5 million), so they are read again only when the
+/// family's data changed and they are older than ``topMaximumAge``.
 final class AssessmentCache<Store: ObservationStore>: Sendable {
     let store: Store
     let maximumAge: Duration
@@ -14,6 +18,7 @@ final class AssessmentCache<Store: ObservationStore>: Sendable {
         var computed: ContinuousClock.Instant
         var summaries: [FamilySummary]
         var assessments: [String: FamilyAssessment]
+        var tops: [String: (computed: ContinuousClock.Instant, top: TopSources)]
     }
     private struct State {
         var snapshot: Snapshot?
@@ -21,9 +26,20 @@ final class AssessmentCache<Store: ObservationStore>: Sendable {
     }
     private let state = Mutex(State())
 
-    init(store: Store, maximumAgeSeconds: Double = 5) {
+    /// How long a family's top lists are kept while its data changes.
+    let topMaximumAge: Duration
+    /// How many top sources and prefixes are kept.
+    static var topCount: Int { 10 }
+
+    init(store: Store, maximumAgeSeconds: Double = 5, topMaximumAgeSeconds: Double = 60) {
         self.store = store
         self.maximumAge = .milliseconds(Int64(maximumAgeSeconds * 1000))
+        self.topMaximumAge = .milliseconds(Int64(topMaximumAgeSeconds * 1000))
+    }
+
+    /// A family's top sources and prefixes, or `nil` if the family has no data.
+    func top(family: String) async throws(StoreError) -> TopSources? {
+        try await current().tops[family]?.top
     }
 
     /// Every family's assessment, in the store's family order.
@@ -69,13 +85,20 @@ final class AssessmentCache<Store: ObservationStore>: Sendable {
         let clock = ContinuousClock.now
         let summaries = try await store.families()
         var assessments: [String: FamilyAssessment] = [:]
+        var tops: [String: (computed: ContinuousClock.Instant, top: TopSources)] = [:]
         for summary in summaries {
-            if let previous, previous.summaries.contains(summary), let kept = previous.assessments[summary.family] {
+            let unchanged = previous?.summaries.contains(summary) ?? false
+            if unchanged, let kept = previous?.assessments[summary.family] {
                 assessments[summary.family] = kept
             } else {
                 assessments[summary.family] = try await WarningAnalysis.assess(family: summary.family, store: store)
             }
+            if let kept = previous?.tops[summary.family], unchanged || clock - kept.computed < topMaximumAge {
+                tops[summary.family] = kept
+            } else {
+                tops[summary.family] = (clock, try await store.topSources(family: summary.family, limit: Self.topCount))
+            }
         }
-        return Snapshot(computed: clock, summaries: summaries, assessments: assessments)
+        return Snapshot(computed: clock, summaries: summaries, assessments: assessments, tops: tops)
     }
 }

@@ -325,6 +325,44 @@ paths:
         "400": {$ref: "#/components/responses/BadRequest"}
         "404": {description: "No data for the family.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
         "503": {$ref: "#/components/responses/Unavailable"}
+  /api/v1/top:
+    get:
+      summary: One family's top sources (most events, then earliest seen) and the /16 prefixes with the most sources
+      description: Ten of each, read again at most once a minute while the family's data changes.
+      parameters:
+        - {name: family, in: query, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: The top lists.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [format, family, sources, prefixes]
+                properties:
+                  format: {const: wormwatch.top/1}
+                  family: {type: string}
+                  sources:
+                    type: array
+                    items:
+                      type: object
+                      required: [source, events, first_seen, last_seen]
+                      properties:
+                        source: {type: string, format: ipv4}
+                        events: {type: integer}
+                        first_seen: {type: string, format: date-time}
+                        last_seen: {type: string, format: date-time}
+                  prefixes:
+                    type: array
+                    items:
+                      type: object
+                      required: [prefix, sources]
+                      properties:
+                        prefix: {type: string, example: 192.0.0.0/16}
+                        sources: {type: integer}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "404": {description: "No data for the family.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "503": {$ref: "#/components/responses/Unavailable"}
   /api/v1/advisories:
     get:
       summary: Advisories, newest first, one per change of a family's level

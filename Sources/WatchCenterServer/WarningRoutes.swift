@@ -84,6 +84,37 @@ struct WarningRoutes<Store: ObservationStore>: Sendable {
         return ReadRoutes<Store>.json(w)
     }
 
+    /// `/api/v1/top?family=F`: the family's top sources and /16 prefixes (at most a minute old).
+    func top(_ request: Request, context: some RequestContext) async throws -> Response {
+        let p = ReadRoutes<Store>.Parameters(request)
+        guard let family = try p.family() else { throw APIError.parameter("family", "name the family: family=…") }
+        let found: TopSources?
+        do throws(StoreError) { found = try await cache.top(family: family) } catch { throw APIError(error) }
+        guard let top = found else { throw APIError(.notFound, code: "unknown_family", message: "no data for family '\(family)'", field: "family") }
+        var w = JSONWriter(pretty: false)
+        w.openObject()
+        w.string("format", "wormwatch.top/1")
+        w.string("family", top.family)
+        w.openArray("sources")
+        for s in top.sources {
+            w.openObject()
+            w.string("source", IPv4Address(s.source).description); w.int("events", Int(s.events))
+            w.string("first_seen", UTCCalendar.iso8601(nanoseconds: s.firstSeenNanoseconds))
+            w.string("last_seen", UTCCalendar.iso8601(nanoseconds: s.lastSeenNanoseconds))
+            w.closeObject()
+        }
+        w.closeArray()
+        w.openArray("prefixes")
+        for prefix in top.prefixes {
+            w.openObject()
+            w.string("prefix", "\(IPv4Address(prefix.network))/16"); w.int("sources", Int(prefix.sources))
+            w.closeObject()
+        }
+        w.closeArray()
+        w.closeObject()
+        return ReadRoutes<Store>.json(w)
+    }
+
     func estimates(_ request: Request, context: some RequestContext) async throws -> Response {
         let p = ReadRoutes<Store>.Parameters(request)
         guard let family = try p.family() else { throw APIError.parameter("family", "name the family: family=…") }

@@ -221,7 +221,7 @@ import Yams
             #expect(paths == [
                 "/api/v1/observations", "/api/v1/families", "/api/v1/series", "/api/v1/sources", "/api/v1/sensors",
                 "/api/v1/export/events.ndjson", "/api/v1/export/events.csv", "/healthz", "/readyz", "/metrics", "/openapi.yaml",
-                "/api/v1/alerts", "/api/v1/estimates", "/api/v1/advisories", "/advisories", "/advisories.atom", "/", "/dashboard/stream",
+                "/api/v1/alerts", "/api/v1/estimates", "/api/v1/top", "/api/v1/advisories", "/advisories", "/advisories.atom", "/", "/dashboard/stream",
             ])
         }
     }

@@ -263,4 +263,42 @@ import WormWatchTestSupport
             }
         }
     }
+
+    @Test("top sources (most events, then earliest) and /16 prefixes (most sources) match a count in Swift", arguments: Backend.available)
+    func topSources(_ backend: Backend) async throws {
+        try await StoreFixture.with(backend) { f in
+            let a = try await Make.sensor(f.store, "a"), b = try await Make.sensor(f.store, "b", monitors: "45.0.0.0/8")
+            var rng = SplitMix64(seed: 11)
+            var events: [SensorEvent] = []
+            // 4,000 events from 900 sources in 40 /16s, a few prefixes and sources far busier.
+            for i in 0..<4_000 {
+                let prefix = UInt32(rng.below(40) < 10 ? rng.below(3) : rng.below(40))
+                let host = UInt32(rng.below(6) == 0 ? rng.below(4) : rng.below(40))
+                let source = (12 + prefix) << 24 | prefix << 16 | host
+                events.append(Make.event(source: source, at: Make.day + Int64(i) * 1_000_000_000 + Int64(rng.below(1_000_000))))
+            }
+            for (i, chunk) in stride(from: 0, to: events.count, by: 500).enumerated() {
+                try await Make.ingest(f.store, IngestBatch(events: Array(events[chunk..<chunk + 500])), sensor: i % 2 == 0 ? a : b, key: "k\(i)")
+            }
+            var perSource: [UInt32: (events: Int64, first: Int64, last: Int64)] = [:]
+            for e in events {
+                let old = perSource[e.source] ?? (0, .max, .min)
+                perSource[e.source] = (old.events + 1, min(old.first, e.timeNanoseconds), max(old.last, e.timeNanoseconds))
+            }
+            let expectedSources = perSource.sorted { x, y in
+                x.value.events != y.value.events ? x.value.events > y.value.events
+                    : x.value.first != y.value.first ? x.value.first < y.value.first : x.key < y.key
+            }.prefix(10).map { TopSources.Source(source: $0.key, events: $0.value.events, firstSeenNanoseconds: $0.value.first, lastSeenNanoseconds: $0.value.last) }
+            var perPrefix: [UInt32: Int64] = [:]
+            for s in perSource.keys { perPrefix[s & 0xFFFF_0000, default: 0] += 1 }
+            let expectedPrefixes = perPrefix.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                .prefix(10).map { TopSources.Prefix(network: $0.key, sources: $0.value) }
+            let top = try await f.store.topSources(family: "code-red-v2", limit: 10)
+            #expect(top.sources == Array(expectedSources))
+            #expect(top.prefixes == Array(expectedPrefixes))
+            #expect((top.prefixes.first?.sources ?? 0) > (top.prefixes.last?.sources ?? 0))
+            let none = try await f.store.topSources(family: "slammer", limit: 10)
+            #expect(none.sources.isEmpty && none.prefixes.isEmpty)
+        }
+    }
 }

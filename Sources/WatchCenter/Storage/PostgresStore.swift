@@ -457,6 +457,31 @@ public final class PostgresStore: ObservationStore {
         }
     }
 
+    public func topSources(family: String, limit: Int) async throws(StoreError) -> TopSources {
+        try await withConnection { c in
+            var sources: [TopSources.Source] = []
+            var binds = PostgresBindings()
+            binds.append(family)
+            binds.append(Int64(limit))
+            let rows = try await c.query(
+                PostgresQuery(
+                    unsafeSQL: "SELECT source, events, first_seen_ns, last_seen_ns FROM sources WHERE family = $1 ORDER BY events DESC, first_seen_ns, source LIMIT $2",
+                    binds: binds), logger: self.logger)
+            for try await (s, events, first, last) in rows.decode((Int64, Int64, Int64, Int64).self) {
+                sources.append(TopSources.Source(source: UInt32(truncatingIfNeeded: s), events: events, firstSeenNanoseconds: first, lastSeenNanoseconds: last))
+            }
+            var prefixes: [TopSources.Prefix] = []
+            let groups = try await c.query(
+                PostgresQuery(
+                    unsafeSQL: "SELECT source >> 16 AS p, COUNT(*) AS n FROM sources WHERE family = $1 GROUP BY p ORDER BY n DESC, p LIMIT $2",
+                    binds: binds), logger: self.logger)
+            for try await (p, n) in groups.decode((Int64, Int64).self) {
+                prefixes.append(TopSources.Prefix(network: UInt32(truncatingIfNeeded: p) << 16, sources: n))
+            }
+            return TopSources(family: family, sources: sources, prefixes: prefixes)
+        }
+    }
+
     public func events(_ query: EventsQuery) async throws(StoreError) -> [StoredEvent] {
         try await withConnection { c in
             var binds = PostgresBindings()

@@ -579,6 +579,29 @@ public final class SQLiteStore: ObservationStore {
         return names
     }
 
+    public func topSources(family: String, limit: Int) async throws(StoreError) -> TopSources {
+        try await writer.fold()
+        return try await reading { db in
+            var sources: [TopSources.Source] = []
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT source, events, first_seen_ns, last_seen_ns FROM sources WHERE family = ? ORDER BY events DESC, first_seen_ns, source LIMIT ?",
+                arguments: [family, limit])
+            while let row = try rows.next() {
+                sources.append(TopSources.Source(
+                    source: UInt32(truncatingIfNeeded: row[0] as Int64), events: row[1], firstSeenNanoseconds: row[2], lastSeenNanoseconds: row[3]))
+            }
+            // The primary key is (family, source): the groups come in order, no sort to group.
+            var prefixes: [TopSources.Prefix] = []
+            let groups = try Row.fetchCursor(
+                db, sql: "SELECT source >> 16 AS p, COUNT(*) AS n FROM sources WHERE family = ? GROUP BY p ORDER BY n DESC, p LIMIT ?",
+                arguments: [family, limit])
+            while let row = try groups.next() {
+                prefixes.append(TopSources.Prefix(network: UInt32(truncatingIfNeeded: row[0] as Int64) << 16, sources: row[1]))
+            }
+            return TopSources(family: family, sources: sources, prefixes: prefixes)
+        }
+    }
+
     public func events(_ query: EventsQuery) async throws(StoreError) -> [StoredEvent] {
         let folder = self.folder
         return try await reading { db in
