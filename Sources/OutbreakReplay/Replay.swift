@@ -123,13 +123,16 @@ public struct Replay: Sendable {
 
     /// Runs the engine, then pushes in scaled time; `progress` gets the simulated seconds
     /// replayed. Stops early when `cancellation` is set. Waits up to `finishSeconds` at the end
-    /// for the center to take what is left.
+    /// for the center to take what is left. `simulated` gets the engine's record before the
+    /// first push: the truth the pushed counts are drawn from.
     public func run(
-        cancellation: CancellationFlag? = nil, finishSeconds: Double = 60, progress: (@Sendable (Double) -> Void)? = nil
+        cancellation: CancellationFlag? = nil, finishSeconds: Double = 60, progress: (@Sendable (Double) -> Void)? = nil,
+        simulated: ((OutbreakRecord) -> Void)? = nil
     ) throws(ReplayError) -> ReplaySummary {
         guard let simulation = study.run(cancellation: cancellation), let record = simulation.ensemble.records.first else {
             throw .cancelled
         }
+        simulated?(record)
         let timeline = ReplayTimeline(record: record, scenario: study.scenario, family: family)
         var sessions: [String: PushSession] = [:]
         do {

@@ -8,7 +8,7 @@ import WormWatchCore
 
 /// The dashboard at `/`: each family's level, numbers and charts (sources seen, the estimate of
 /// infected hosts with its band, the forecast; new sources and probes per minute), the latest
-/// advisories and each sensor's health. Server-rendered HTML with inline SVG (no scripts or
+/// top sources and /16 prefixes, the latest advisories and each sensor's health. Server-rendered HTML with inline SVG (no scripts or
 /// styles from elsewhere: it works without Internet access); it updates itself from
 /// `/dashboard/stream`, server-sent events carrying the same HTML fragment.
 struct Dashboard<Store: ObservationStore>: Sendable {
@@ -18,6 +18,8 @@ struct Dashboard<Store: ObservationStore>: Sendable {
     let now: @Sendable () -> Int64
     /// Seconds between updates of the stream.
     let every: Duration
+    /// A replay's true curves, when the server runs the replay.
+    let truth: ReplayTruth
 
     static func escape(_ s: String) -> String { WarningRoutes<Store>.escape(s) }
 
@@ -31,9 +33,11 @@ struct Dashboard<Store: ObservationStore>: Sendable {
     func fragment() async throws -> String {
         let assessments: [FamilyAssessment]
         let sensors: [SensorRecord]
+        var tops: [String: TopSources] = [:]
         do throws(StoreError) {
             assessments = try await cache.all()
             sensors = try await store.sensors()
+            for a in assessments { tops[a.family] = try await cache.top(family: a.family) }
         } catch {
             throw APIError(error)
         }
@@ -41,7 +45,7 @@ struct Dashboard<Store: ObservationStore>: Sendable {
         var html = "<section class=\"overall\" data-level=\"\(overall.rawValue)\" style=\"background:\(overall.hex)\">"
         html += "<span class=\"badge\">\(overall.rawValue.uppercased())</span> InfoCon \(overall.colour) · \(assessments.count) famil\(assessments.count == 1 ? "y" : "ies") · updated \(UTCCalendar.iso8601(nanoseconds: now()))</section>\n"
         if assessments.isEmpty { html += "<p>No data yet: sensors push to <code>POST /api/v1/observations</code>.</p>\n" }
-        for a in assessments { html += family(a) }
+        for a in assessments { html += family(a, top: tops[a.family]) }
         // Advisories.
         let advisories = assessments.flatMap(Advisory.advisories(for:)).sorted { $0.timeNanoseconds > $1.timeNanoseconds }
         html += "<section><h2>Advisories</h2>"
@@ -65,7 +69,7 @@ struct Dashboard<Store: ObservationStore>: Sendable {
         return html
     }
 
-    func family(_ a: FamilyAssessment) -> String {
+    func family(_ a: FamilyAssessment, top: TopSources?) -> String {
         var html = "<section class=\"family\" id=\"family-\(Self.escape(a.family))\" data-level=\"\(a.level.rawValue)\">"
         html += "<h2><span class=\"badge\" style=\"background:\(a.level.hex)\">\(a.level.rawValue.uppercased())</span> \(Self.escape(a.family))</h2>"
         for reason in a.changes.last?.reasons ?? [] { html += "<p class=\"reason\">\(Self.escape(reason))</p>" }
@@ -102,6 +106,16 @@ struct Dashboard<Store: ObservationStore>: Sendable {
                 bands.append(ChartBand(name: "infected (estimate)", x: x, lower: points.map { $0.estimate?.low ?? .nan },
                                        upper: points.map { $0.estimate?.high ?? .nan }, color: "#c62828"))
             }
+            if let curve = truth.curve(family: a.family), let lastPoint = points.last {
+                // Up to the latest minute with data: the truth as far as the replay has come.
+                let end = Double(lastPoint.timeNanoseconds) / 1e9 + 60
+                let shown = curve.times.indices.filter { curve.times[$0] <= end }
+                if !shown.isEmpty {
+                    series.append(ChartSeries(
+                        name: "infected (true, replay)", x: shown.map { curve.times[$0] / 3600 - t0 }, y: shown.map { curve.everInfected[$0] },
+                        color: "#000000", dashed: true))
+                }
+            }
             var markers: [ChartMarkers] = []
             if let f = a.forecast, let last = x.last {
                 series.append(ChartSeries(name: "final size (forecast)", x: [0, last], y: [f.finalSize.median, f.finalSize.median], color: "#6a1b9a", dashed: true))
@@ -137,8 +151,20 @@ struct Dashboard<Store: ObservationStore>: Sendable {
             }
             html += "</div>"
         }
+        if let top, !top.sources.isEmpty { html += Self.tables(top) }
         html += "</section>\n"
         return html
+    }
+
+    /// The top sources and /16 prefixes, side by side.
+    static func tables(_ top: TopSources) -> String {
+        var html = "<div class=\"tops\"><table class=\"top-sources\"><caption>Top sources</caption><tr><th>source</th><th>events</th><th>first seen</th></tr>"
+        for s in top.sources {
+            html += "<tr><td>\(IPv4Address(s.source))</td><td>\(s.events)</td><td>\(UTCCalendar.iso8601(nanoseconds: s.firstSeenNanoseconds))</td></tr>"
+        }
+        html += "</table><table class=\"top-prefixes\"><caption>Top /16 prefixes</caption><tr><th>prefix</th><th>sources</th></tr>"
+        for p in top.prefixes { html += "<tr><td>\(IPv4Address(p.network))/16</td><td>\(p.sources)</td></tr>" }
+        return html + "</table></div>"
     }
 
     static var style: String { """
@@ -152,6 +178,7 @@ struct Dashboard<Store: ObservationStore>: Sendable {
         dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{color:#555}dd{margin:0}
         .charts svg{max-width:100%;height:auto;display:block;margin:.5em 0}
         table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.2em .6em;text-align:left}
+        .tops{display:flex;flex-wrap:wrap;gap:2em;font-variant-numeric:tabular-nums}caption{text-align:left;font-weight:bold;padding:.3em 0}
         .ok{color:#2e7d32}.warn{color:#c62828}.reason{margin:.3em 0;color:#333}
         """
     }

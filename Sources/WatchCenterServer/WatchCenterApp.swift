@@ -17,12 +17,17 @@ public struct WatchCenterApp<Store: ObservationStore>: Sendable {
     public let metrics: CenterMetrics
     /// The server's clock, nanoseconds since 1970 (tests move it).
     public let now: @Sendable () -> Int64
+    /// The true curves of a replay the server runs itself (the demo), drawn on the dashboard.
+    public let truth: ReplayTruth
     let limiter: RateLimiter
     let cache: AssessmentCache<Store>
 
     /// An application over `store`.
-    public init(store: Store, configuration: CenterConfiguration, now: @escaping @Sendable () -> Int64 = WallClock.nanoseconds) {
+    public init(
+        store: Store, configuration: CenterConfiguration, now: @escaping @Sendable () -> Int64 = WallClock.nanoseconds, truth: ReplayTruth = ReplayTruth()
+    ) {
         self.store = store
+        self.truth = truth
         self.configuration = configuration
         self.metrics = CenterMetrics()
         self.now = now
@@ -52,11 +57,12 @@ public struct WatchCenterApp<Store: ObservationStore>: Sendable {
         router.get("/api/v1/export/events.csv") { request, context in try await read.export(request, context: context, format: .csv) }
         let cache = self.cache
         let warning = WarningRoutes(cache: cache)
-        let dashboard = Dashboard(cache: cache, store: store, silentAfterSeconds: configuration.silentAfterSeconds, now: now, every: .seconds(2))
+        let dashboard = Dashboard(cache: cache, store: store, silentAfterSeconds: configuration.silentAfterSeconds, now: now, every: .seconds(2), truth: truth)
         router.get("/") { request, context in try await dashboard.page(request, context: context) }
         router.get("/dashboard/stream") { request, context in try await dashboard.stream(request, context: context) }
         router.get("/api/v1/alerts") { request, context in try await warning.alerts(request, context: context) }
         router.get("/api/v1/estimates") { request, context in try await warning.estimates(request, context: context) }
+        router.get("/api/v1/top") { request, context in try await warning.top(request, context: context) }
         router.get("/api/v1/advisories") { request, context in try await warning.advisoriesJSON(request, context: context) }
         router.get("/advisories") { request, context in try await warning.advisoriesHTML(request, context: context) }
         router.get("/advisories.atom") { request, context in try await warning.advisoriesAtom(request, context: context) }

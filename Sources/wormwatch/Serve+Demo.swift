@@ -55,6 +55,7 @@ extension Serve {
         let stop = CancellationFlag()
         let finished = DispatchSemaphore(value: 0)
         let host = self.host
+        let truth = app.truth
         defer { stop.cancel() }
         do {
             try await app.run(logger: logger) { port in
@@ -63,7 +64,12 @@ extension Serve {
                 DispatchQueue.global().async {
                     defer { finished.signal() }
                     do {
-                        let summary = try Replay(request).run(cancellation: stop, finishSeconds: 2)
+                        let summary = try Replay(request).run(cancellation: stop, finishSeconds: 2, simulated: { record in
+                            // The dashboard draws the truth beside the estimate.
+                            truth.set(
+                                family: "codered-v2", times: record.rows.map { Double(record.startTime) + $0.time },
+                                everInfected: record.rows.map { Double($0.everInfected) })
+                        })
                         if !stop.isCancelled { Terminal.printError(String(format: "wormwatch: demo replay done after %.0f s; the center keeps serving", summary.seconds)) }
                     } catch {
                         if !stop.isCancelled { Terminal.printError("wormwatch: error: demo replay: \((error as? any UserFacingError)?.reason ?? "\(error)")") }

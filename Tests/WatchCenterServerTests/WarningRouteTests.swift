@@ -5,6 +5,7 @@ import FoundationXML
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Sensor
 import Testing
 import WatchCenter
 import WatchCenterServer
@@ -102,5 +103,56 @@ import WormWatchCore
                 let parser = XMLParser(data: Data(feedText.utf8))
                 #expect(parser.parse())
             }
+    }
+
+    @Test("top sources and /16 prefixes, and a replay's true curve, on the API and the dashboard")
+    func topSourcesAndTruth() async throws {
+        try await StoreFixture.with(.sqlite) { f in try await Self.checkTop(f.store) }
+    }
+
+    static func checkTop<S: ObservationStore>(_ store: S) async throws {
+        do {
+            let sensor = try await Make.sensor(store, "web", monitors: "192.0.2.0/24")
+            // 12.1.0.0/16 holds 5 sources, 12.1.0.9 the loudest (7 events); 12.2.0.0/16 holds 2.
+            var events: [SensorEvent] = []
+            for (i, source) in ["12.1.0.1", "12.1.0.2", "12.1.0.3", "12.1.0.4", "12.2.0.1", "12.2.0.2"].enumerated() {
+                events.append(Make.event(source: Make.address(source), at: Make.day + Int64(i) * Make.minute))
+            }
+            for k in 0..<7 { events.append(Make.event(source: Make.address("12.1.0.9"), at: Make.day + Int64(10 + k) * Make.minute)) }
+            try await Make.ingest(store, IngestBatch(events: events), sensor: sensor, key: "t")
+            var settings = CenterConfiguration()
+            settings.assessmentMaxAgeSeconds = 0
+            let configuration = settings
+            let truth = ReplayTruth()
+            let start = Double(Make.day / 1_000_000_000)
+            // A true curve that runs past the data: only its part up to the data is drawn.
+            truth.set(family: "code-red-v2", times: (0..<60).map { start + Double($0) * 60 }, everInfected: (0..<60).map { Double($0 + 1) })
+            let center = WatchCenterApp(store: store, configuration: configuration, now: { Make.now }, truth: truth)
+            let app = Application(router: center.router(context: BasicRequestContext.self))
+            try await app.test(.router) { client in
+                let top = try ServerTests.json(try await client.execute(uri: "/api/v1/top?family=code-red-v2", method: .get))
+                #expect(top["format"] as? String == "wormwatch.top/1")
+                let sources = try #require(top["sources"] as? [[String: Any]])
+                #expect(sources.map { $0["source"] as? String } == ["12.1.0.9", "12.1.0.1", "12.1.0.2", "12.1.0.3", "12.1.0.4", "12.2.0.1", "12.2.0.2"])
+                #expect(sources.first?["events"] as? Int == 7 && sources.first?["first_seen"] as? String == "2001-07-19T00:10:00Z")
+                let prefixes = try #require(top["prefixes"] as? [[String: Any]])
+                #expect(prefixes.map { "\($0["prefix"] ?? "") \($0["sources"] ?? "")" } == ["12.1.0.0/16 5", "12.2.0.0/16 2"])
+                #expect(try await client.execute(uri: "/api/v1/top", method: .get).status == .badRequest)
+                let unknown = try await client.execute(uri: "/api/v1/top?family=nimda", method: .get)
+                #expect(unknown.status == .notFound)
+
+                let dashboard = String(buffer: try await client.execute(uri: "/", method: .get).body)
+                #expect(dashboard.contains("<caption>Top sources</caption>"))
+                #expect(dashboard.contains("<tr><td>12.1.0.9</td><td>7</td><td>2001-07-19T00:10:00Z</td></tr>"))
+                #expect(dashboard.contains("<tr><td>12.1.0.0/16</td><td>5</td></tr>"))
+                #expect(dashboard.contains("infected (true, replay)"))
+                // Without a replay run by the server there is no true curve.
+                let plain = WatchCenterApp(store: store, configuration: configuration, now: { Make.now })
+                let without = try await Application(router: plain.router(context: BasicRequestContext.self)).test(.router) { client in
+                    String(buffer: try await client.execute(uri: "/", method: .get).body)
+                }
+                #expect(!without.contains("infected (true, replay)"))
+            }
+        }
     }
 }
