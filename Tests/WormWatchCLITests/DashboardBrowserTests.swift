@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import WormWatchTestSupport
 
-/// `wormwatch serve --demo` in a real headless Chromium: the page renders its charts, and the
-/// level it shows changes from quiet to active as the replay goes on.
+/// `wormwatch serve --demo` in a real headless Chromium: the page renders its charts, updates
+/// itself from server-sent events while it stays open, and the level it shows changes from
+/// quiet to active as the replay goes on.
 @Suite("The dashboard in a browser")
 struct DashboardBrowserTests {
     static func dom(_ url: String) throws -> String {
@@ -28,6 +29,28 @@ struct DashboardBrowserTests {
         let before = try #require(Self.level(first), "no level in \(first.prefix(500))")
         #expect(before == "quiet", "the replay had just begun: \(before)")
         #expect(first.contains("WormWatch Watch Center"))
+        // The page left open: scripts/browser-watch loads it once and reads it every second
+        // through the DevTools protocol. It must change itself from the server-sent events —
+        // sources seen, updates counted, the level from quiet to active — in the same document
+        // (the mark set at the first reading stays), never reloaded.
+        let expression = """
+            (window.wormwatchMark ??= Math.random(), {mark: window.wormwatchMark, level: document.querySelector(".overall")?.dataset.level ?? null,
+             updates: Number(document.body.dataset.updates || 0), seen: document.querySelector("dl dd")?.textContent ?? "0"})
+            """
+        let script = packageRoot.appendingPathComponent("scripts/browser-watch").path
+        let watch = try ExternalTool.run("/usr/bin/env", ["python3", script, center.url + "/", "240", expression, #""active""#])
+        #expect(watch.status == 0, "\(watch.stderr)")
+        let readings = watch.stdout.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["value"] as? [String: Any]
+        }
+        let levels = readings.compactMap { $0["level"] as? String }
+        #expect(levels.first == "quiet" && levels.last == "active", "\(levels)")
+        #expect(Set(readings.compactMap { $0["mark"] as? Double }).count == 1, "one document, not reloaded")
+        let updates = readings.compactMap { $0["updates"] as? Int }
+        #expect(zip(updates, updates.dropFirst()).allSatisfy { $0 <= $1 } && (updates.last ?? 0) >= 3, "\(updates)")
+        let seen = readings.compactMap { ($0["seen"] as? String).flatMap { Int($0.filter(\.isNumber)) } }
+        #expect((seen.last ?? 0) > (seen.first ?? 0), "\(seen)")
+
         var dom = first
         let deadline = Date().addingTimeInterval(240)
         while Self.level(dom) != "active", Date() < deadline {
@@ -38,6 +61,7 @@ struct DashboardBrowserTests {
         // The family's charts: two SVGs, the infected hosts with the estimate, and the advisory.
         #expect(dom.components(separatedBy: "<svg").count - 1 >= 2)
         #expect(dom.contains("Infected hosts"))
+        #expect(dom.contains("infected (true, replay)"), "the demo draws the replay's truth")
         #expect(dom.contains("Code Red (codered-v2) has gone active"))
         #expect(dom.contains("<td>ucsd-8</td>"))
         // A screenshot of the alarm.
