@@ -21,12 +21,14 @@ public struct EvaluationReport: Sendable {
         var baselineDetected: Int { result.runs.filter { $0.baselineHours != nil }.count }
         func median(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.sorted()[values.count / 2] }
         func worst(_ values: [Double]) -> Double? { values.max() }
+        func mean(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
         var hours: [Double] { result.runs.compactMap(\.detectionHours) }
         var fractions: [Double] { result.runs.compactMap(\.fractionAtDetection) }
         var baselineHours: [Double] { result.runs.compactMap(\.baselineHours) }
         var baselineFractions: [Double] { result.runs.compactMap(\.baselineFraction) }
         var errors: [Double] { result.runs.compactMap(\.medianEstimateError) }
         var worstErrors: [Double] { result.runs.compactMap(\.worstEstimateError) }
+        var coverages: [Double] { result.runs.compactMap(\.estimateCoverage) }
         var probeRates: [Double] { result.runs.compactMap(\.probeRate) }
         var forecasts: [[Bool]] { result.runs.compactMap(\.forecastCovered) }
         func covered(_ i: Int) -> String {
@@ -47,7 +49,7 @@ public struct EvaluationReport: Sendable {
         out += "CUSUM on new sources per interval, threshold h = \(String(format: "%.1f", evaluation.baselineThreshold)) (no false alarm on \(request.noise.count * request.runs) calibration runs of other seeds).\n\n"
         var worms = TextTable(header: ["worm", "detected", "time (median)", "infected at alarm (median)", "(worst)",
                                        "CUSUM detected", "CUSUM time", "CUSUM infected (median)", "(worst)",
-                                       "estimate error (median)", "(95th pct, worst run)", "probe rate est./true"])
+                                       "estimate error (median)", "(95th pct, worst run)", "in its 90 % band", "probe rate est./true"])
         for result in evaluation.results where result.isWorm {
             let s = Summary(result: result)
             let rate = s.median(s.probeRates).map { String(format: "%.3g/%.3g", $0, result.trueProbeRate ?? .nan) } ?? "–"
@@ -55,7 +57,7 @@ public struct EvaluationReport: Sendable {
                        Self.percent(s.median(s.fractions)), Self.percent(s.worst(s.fractions)),
                        "\(s.baselineDetected)/\(result.runs.count)", Self.hours(s.median(s.baselineHours)),
                        Self.percent(s.median(s.baselineFractions)), Self.percent(s.worst(s.baselineFractions)),
-                       Self.percent(s.median(s.errors)), Self.percent(s.worst(s.worstErrors)), rate])
+                       Self.percent(s.median(s.errors)), Self.percent(s.worst(s.worstErrors)), Self.percent(s.mean(s.coverages)), rate])
         }
         var noise = TextTable(header: ["noise", "false alarms (Kalman)", "false alarms (CUSUM)", "highest CUSUM"])
         for result in evaluation.results where !result.isWorm {
@@ -111,6 +113,7 @@ public struct EvaluationReport: Sendable {
             optional("worst_baseline_fraction", s.worst(s.baselineFractions))
             optional("median_estimate_error", s.median(s.errors))
             optional("worst_estimate_error", s.worst(s.worstErrors))
+            optional("estimate_coverage", s.mean(s.coverages))
             optional("true_probe_rate", result.trueProbeRate)
             if !s.forecasts.isEmpty {
                 w.int("forecasts", s.forecasts.count)
@@ -129,6 +132,7 @@ public struct EvaluationReport: Sendable {
                 w.number("baseline_highest", run.baselineHighest)
                 optional("median_estimate_error", run.medianEstimateError)
                 optional("p95_estimate_error", run.worstEstimateError)
+                optional("estimate_coverage", run.estimateCoverage)
                 optional("probe_rate", run.probeRate)
                 if let f = run.forecast {
                     w.openObject("forecast")

@@ -71,6 +71,8 @@ public struct EvaluationRun: Sendable, Hashable {
     public var medianEstimateError: Double?
     /// The 95th percentile of that error.
     public var worstEstimateError: Double?
+    /// The share of those intervals whose estimate's 90 % band held the truth.
+    public var estimateCoverage: Double?
     /// The estimated probe rate per host (η) when the detector went off, per second.
     public var probeRate: Double?
     /// The forecast made when 10 % were first infected.
@@ -204,6 +206,7 @@ public struct Evaluation: Sendable, Hashable {
         var cusum = CUSUMDetector(threshold: threshold)
         var run = EvaluationRun(baselineHighest: 0)
         var errors: [Double] = []
+        var inBand = 0
         for (k, interval) in intervals.enumerated() {
             let (reading, _) = detector.add(interval)
             let hours = (interval.end - start) / 3600
@@ -223,11 +226,13 @@ public struct Evaluation: Sendable, Hashable {
                 if fraction >= 0.01 {
                     let infected = fraction * Double(truth.population)
                     errors.append(abs(estimate.infected - infected) / infected)
+                    if estimate.low <= infected && infected <= estimate.high { inBand += 1 }
                 }
             }
         }
         run.baselineHighest = cusum.highest
         if !errors.isEmpty {
+            run.estimateCoverage = Double(inBand) / Double(errors.count)
             errors.sort()
             run.medianEstimateError = errors[errors.count / 2]
             run.worstEstimateError = errors[min(errors.count - 1, Int(Double(errors.count) * 0.95))]
