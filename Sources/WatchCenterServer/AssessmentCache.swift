@@ -8,9 +8,10 @@ import WatchCenter
 /// only the very first request waits for the early warning to run over 30 days of minutes.
 /// A maximum age of 0 assesses on every request (tests).
 ///
-/// Each family's top sources and /16 prefixes (``TopSources``) are kept with it: they read every
-/// source of the family (about a second at 5 million), so they are read again only when the
-/// family's data changed and they are older than ``topMaximumAge``.
+/// Each family's top sources and /16 prefixes (``TopSources``) are kept beside them: they read
+/// every source of the family (about a second at 5 million), so they are read in the
+/// background, never on a request's path once known, and again only when the family's data
+/// changed and they are older than ``topMaximumAge``.
 final class AssessmentCache<Store: ObservationStore>: Sendable {
     let store: Store
     let maximumAge: Duration
@@ -18,11 +19,17 @@ final class AssessmentCache<Store: ObservationStore>: Sendable {
         var computed: ContinuousClock.Instant
         var summaries: [FamilySummary]
         var assessments: [String: FamilyAssessment]
-        var tops: [String: (computed: ContinuousClock.Instant, top: TopSources)]
+    }
+    private struct TopEntry {
+        var computed: ContinuousClock.Instant
+        var summary: FamilySummary
+        var top: TopSources
     }
     private struct State {
         var snapshot: Snapshot?
         var refreshing = false
+        var tops: [String: TopEntry] = [:]
+        var topsRefreshing = false
     }
     private let state = Mutex(State())
 
@@ -37,9 +44,55 @@ final class AssessmentCache<Store: ObservationStore>: Sendable {
         self.topMaximumAge = .milliseconds(Int64(topMaximumAgeSeconds * 1000))
     }
 
-    /// A family's top sources and prefixes, or `nil` if the family has no data.
+    /// A family's top sources and prefixes, or `nil` if the family has no data; read now if
+    /// they never were.
     func top(family: String) async throws(StoreError) -> TopSources? {
-        try await current().tops[family]?.top
+        let summaries = try await current().summaries
+        guard let summary = summaries.first(where: { $0.family == family }) else { return nil }
+        if maximumAge != .zero, let known = state.withLock({ $0.tops[family] }) {
+            refreshTops(summaries)
+            return known.top
+        }
+        let top = try await store.topSources(family: family, limit: Self.topCount)
+        state.withLock { $0.tops[family] = TopEntry(computed: .now, summary: summary, top: top) }
+        return top
+    }
+
+    /// The top lists known now, without waiting for the store: the missing and the stale ones
+    /// are read in the background (all of them, at once, with a maximum age of 0).
+    func tops() async throws(StoreError) -> [String: TopSources] {
+        let summaries = try await current().summaries
+        if maximumAge == .zero {
+            var all: [String: TopSources] = [:]
+            for s in summaries { all[s.family] = try await store.topSources(family: s.family, limit: Self.topCount) }
+            return all
+        }
+        refreshTops(summaries)
+        return state.withLock { $0.tops.mapValues(\.top) }
+    }
+
+    /// Starts reading, in the background, the top lists of families that have none or whose
+    /// data changed since theirs were read more than ``topMaximumAge`` ago (one reader at a time).
+    private func refreshTops(_ summaries: [FamilySummary]) {
+        let clock = ContinuousClock.now
+        let due: [FamilySummary] = state.withLock { s in
+            guard !s.topsRefreshing else { return [] }
+            let list = summaries.filter { summary in
+                guard let entry = s.tops[summary.family] else { return true }
+                return entry.summary != summary && clock - entry.computed >= topMaximumAge
+            }
+            if !list.isEmpty { s.topsRefreshing = true }
+            return list
+        }
+        guard !due.isEmpty else { return }
+        Task {
+            for summary in due {
+                if let top = try? await self.store.topSources(family: summary.family, limit: Self.topCount) {
+                    self.state.withLock { $0.tops[summary.family] = TopEntry(computed: .now, summary: summary, top: top) }
+                }
+            }
+            self.state.withLock { $0.topsRefreshing = false }
+        }
     }
 
     /// Every family's assessment, in the store's family order.
@@ -85,7 +138,6 @@ final class AssessmentCache<Store: ObservationStore>: Sendable {
         let clock = ContinuousClock.now
         let summaries = try await store.families()
         var assessments: [String: FamilyAssessment] = [:]
-        var tops: [String: (computed: ContinuousClock.Instant, top: TopSources)] = [:]
         for summary in summaries {
             let unchanged = previous?.summaries.contains(summary) ?? false
             if unchanged, let kept = previous?.assessments[summary.family] {
@@ -93,12 +145,7 @@ final class AssessmentCache<Store: ObservationStore>: Sendable {
             } else {
                 assessments[summary.family] = try await WarningAnalysis.assess(family: summary.family, store: store)
             }
-            if let kept = previous?.tops[summary.family], unchanged || clock - kept.computed < topMaximumAge {
-                tops[summary.family] = kept
-            } else {
-                tops[summary.family] = (clock, try await store.topSources(family: summary.family, limit: Self.topCount))
-            }
         }
-        return Snapshot(computed: clock, summaries: summaries, assessments: assessments, tops: tops)
+        return Snapshot(computed: clock, summaries: summaries, assessments: assessments)
     }
 }

@@ -37,7 +37,7 @@ struct Dashboard<Store: ObservationStore>: Sendable {
         do throws(StoreError) {
             assessments = try await cache.all()
             sensors = try await store.sensors()
-            for a in assessments { tops[a.family] = try await cache.top(family: a.family) }
+            tops = try await cache.tops()
         } catch {
             throw APIError(error)
         }

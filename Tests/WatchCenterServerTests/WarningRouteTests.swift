@@ -152,6 +152,15 @@ import WormWatchCore
                     String(buffer: try await client.execute(uri: "/", method: .get).body)
                 }
                 #expect(!without.contains("infected (true, replay)"))
+                // With the default cache the dashboard never waits for the top lists: they are
+                // read in the background (or at once by /api/v1/top) and show from then on.
+                let cachedCenter = WatchCenterApp(store: store, configuration: CenterConfiguration(), now: { Make.now })
+                try await Application(router: cachedCenter.router(context: BasicRequestContext.self)).test(.router) { client in
+                    let top = try ServerTests.json(try await client.execute(uri: "/api/v1/top?family=code-red-v2", method: .get))
+                    #expect((top["sources"] as? [Any])?.count == 7)
+                    let page = String(buffer: try await client.execute(uri: "/", method: .get).body)
+                    #expect(page.contains("<tr><td>12.1.0.0/16</td><td>5</td></tr>"))
+                }
             }
         }
     }

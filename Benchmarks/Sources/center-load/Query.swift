@@ -98,7 +98,7 @@ enum QueryLoad {
             return "/api/v1/sources?limit=\(limit)&cursor=\(c.text)"
         }
         // The early warning, answered from the assessment in memory.
-        for (name, path) in [("alerts", "/api/v1/alerts"), ("estimates", "/api/v1/estimates?family=\(family)"), ("dashboard", "/"), ("advisories", "/api/v1/advisories")] {
+        for (name, path) in [("alerts", "/api/v1/alerts"), ("estimates", "/api/v1/estimates?family=\(family)"), ("top", "/api/v1/top?family=\(family)"), ("dashboard", "/"), ("advisories", "/api/v1/advisories")] {
             try await measure(name, "cached assessment") { _ in path }
         }
         try? await client.shutdown()

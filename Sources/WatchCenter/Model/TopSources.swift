@@ -43,3 +43,48 @@ public struct TopSources: Sendable, Hashable {
         self.family = family; self.sources = sources; self.prefixes = prefixes
     }
 }
+
+extension TopSources {
+    /// Builds the top lists in one pass over a family's sources, in any order: the `limit`
+    /// best sources so far and a count per /16 (512 KiB).
+    struct Accumulator {
+        let limit: Int
+        private(set) var best: [Source] = []
+        private var perPrefix = [Int64](repeating: 0, count: 1 << 16)
+
+        init(limit: Int) { self.limit = max(0, limit) }
+
+        /// Whether `a` ranks before `b`: more events, then seen earlier, then the lower address.
+        static func ranksBefore(_ a: Source, _ b: Source) -> Bool {
+            if a.events != b.events { return a.events > b.events }
+            if a.firstSeenNanoseconds != b.firstSeenNanoseconds { return a.firstSeenNanoseconds < b.firstSeenNanoseconds }
+            return a.source < b.source
+        }
+
+        mutating func add(_ s: Source) {
+            perPrefix[Int(s.source >> 16)] += 1
+            guard limit > 0 else { return }
+            if best.count == limit {
+                guard let last = best.last, Self.ranksBefore(s, last) else { return }
+                best.removeLast()
+            }
+            let at = best.firstIndex { Self.ranksBefore(s, $0) } ?? best.count
+            best.insert(s, at: at)
+        }
+
+        func result(family: String) -> TopSources {
+            var prefixes: [Prefix] = []
+            for (p, n) in perPrefix.enumerated() where n > 0 {
+                let candidate = Prefix(network: UInt32(p) << 16, sources: n)
+                if prefixes.count == limit {
+                    guard let last = prefixes.last, n > last.sources else { continue }
+                    prefixes.removeLast()
+                }
+                // Prefixes come in ascending order, so among equal counts the lower one stays first.
+                let at = prefixes.firstIndex { n > $0.sources } ?? prefixes.count
+                prefixes.insert(candidate, at: at)
+            }
+            return TopSources(family: family, sources: best, prefixes: prefixes)
+        }
+    }
+}

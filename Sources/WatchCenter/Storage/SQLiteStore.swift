@@ -582,23 +582,17 @@ public final class SQLiteStore: ObservationStore {
     public func topSources(family: String, limit: Int) async throws(StoreError) -> TopSources {
         try await writer.fold()
         return try await reading { db in
-            var sources: [TopSources.Source] = []
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT source, events, first_seen_ns, last_seen_ns FROM sources WHERE family = ? ORDER BY events DESC, first_seen_ns, source LIMIT ?",
-                arguments: [family, limit])
-            while let row = try rows.next() {
-                sources.append(TopSources.Source(
-                    source: UInt32(truncatingIfNeeded: row[0] as Int64), events: row[1], firstSeenNanoseconds: row[2], lastSeenNanoseconds: row[3]))
+            // One pass over the family's primary-key range, ranked and counted in Swift: about
+            // three times faster than SQLite's sort and GROUP BY on the expression source >> 16.
+            var top = TopSources.Accumulator(limit: limit)
+            let statement = try FastStatement(db, "SELECT source, events, first_seen_ns, last_seen_ns FROM sources WHERE family = ?")
+            statement.bind(1, family)
+            try statement.forEachRow { row in
+                top.add(TopSources.Source(
+                    source: UInt32(truncatingIfNeeded: row.int64(0)), events: row.int64(1), firstSeenNanoseconds: row.int64(2),
+                    lastSeenNanoseconds: row.int64(3)))
             }
-            // The primary key is (family, source): the groups come in order, no sort to group.
-            var prefixes: [TopSources.Prefix] = []
-            let groups = try Row.fetchCursor(
-                db, sql: "SELECT source >> 16 AS p, COUNT(*) AS n FROM sources WHERE family = ? GROUP BY p ORDER BY n DESC, p LIMIT ?",
-                arguments: [family, limit])
-            while let row = try groups.next() {
-                prefixes.append(TopSources.Prefix(network: UInt32(truncatingIfNeeded: row[0] as Int64) << 16, sources: row[1]))
-            }
-            return TopSources(family: family, sources: sources, prefixes: prefixes)
+            return top.result(family: family)
         }
     }
 
