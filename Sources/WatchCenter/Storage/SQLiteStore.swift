@@ -582,8 +582,9 @@ public final class SQLiteStore: ObservationStore {
     public func topSources(family: String, limit: Int) async throws(StoreError) -> TopSources {
         try await writer.fold()
         return try await reading { db in
-            // One pass over the family's primary-key range, ranked and counted in Swift: about
-            // three times faster than SQLite's sort and GROUP BY on the expression source >> 16.
+            // One pass over the family's primary-key range, ranked and counted in Swift: 1.1 s
+            // for 4 million sources, where SQLite's ORDER BY … LIMIT and GROUP BY source >> 16
+            // took 0.7 s and 1.6 s.
             var top = TopSources.Accumulator(limit: limit)
             let statement = try FastStatement(db, "SELECT source, events, first_seen_ns, last_seen_ns FROM sources WHERE family = ?")
             statement.bind(1, family)
