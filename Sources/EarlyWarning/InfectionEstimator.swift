@@ -30,11 +30,18 @@ public struct InfectionEstimate: Sendable, Hashable, Codable {
 /// in interval t with chance p = 1 − (1 − ω/Ω)^(η·Δ), so
 /// C(t) = C(t−1) + (I(t−1) − C(t−1))·p, and I(t−1) = C(t−1) + (C(t) − C(t−1))/p.
 ///
+/// A host infected during interval t may already be seen in t: a host infected a fraction u into
+/// the interval is seen in the rest of it with chance 1 − (1 − p)^(1−u), on average
+/// k = 1 − p/λ (λ = −ln(1 − p)), so E[C(t) − C(t−1)] = p·(I(t−1) − C(t−1)) + k·(I(t) − I(t−1)).
+/// With the growth per interval g = I(t)/I(t−1) − 1 taken from the last estimates,
+/// I(t−1) = (C(t−1) + (C(t) − C(t−1))/p) / (1 + k·g/p). Without this a /8 overstates I by about 2 %
+/// while Code Red grows (k·g/p with p = 0.75, g = 3 % a minute), far outside the band.
+///
 /// η is not assumed: p is estimated from the sources that return. A source already seen is
 /// seen again in an interval with the same chance p, so the returning sources of each
 /// interval (distinct − new) over the sources seen before it estimate p; the estimate pools
 /// every interval so far (hosts that stop scanning bias it low). The band adds the Poisson
-/// spread of the new sources to the uncertainty of p.
+/// spread of the new sources, the uncertainty of p and a tenth of the in-interval correction.
 public struct InfectionEstimator: Sendable {
     /// The monitors' share of the address space.
     public let coverage: MonitorCoverage
@@ -45,6 +52,12 @@ public struct InfectionEstimator: Sendable {
     // Sums for the regression of returns on exposure: n, Σx, Σy, Σxy, Σx².
     private var n = 0.0, sx = 0.0, sy = 0.0, sxy = 0.0, sxx = 0.0
     private var previous: MonitoredInterval?
+    /// The last estimates of I, newest last, for the growth per interval.
+    private var recent: [Double] = []
+    /// Intervals over which the growth per interval is measured.
+    static let growthSpan = 5
+    /// The correction's relative error, in the band.
+    static let correctionError = 0.1
 
     /// The fewest returning sources before p is estimated from them; until then there is no
     /// estimate.
@@ -90,10 +103,23 @@ public struct InfectionEstimator: Sendable {
         let unseen = Double(interval.newSources) / p
         // Var(N/p) ≈ N/p² from the count, plus (N/p)²·(1−p)/returns from p.
         let n = Double(max(interval.newSources, 1))
-        let variance = n / (p * p) + unseen * unseen * (1 - p) / returning
-        let spread = 1.6449 * variance.squareRoot()
-        let infected = Double(before) + unseen
+        var variance = n / (p * p) + unseen * unseen * (1 - p) / returning
         let lambda = -log1p(-p)
+        // The hosts infected during this interval and already seen in it (see above).
+        var growth = 0.0
+        if recent.count > Self.growthSpan, let last = recent.last, last > 0 {
+            let first = recent[recent.count - 1 - Self.growthSpan]
+            if first > 0 { growth = max(0, pow(last / first, 1 / Double(Self.growthSpan)) - 1) }
+        }
+        let seenAtOnce = 1 - p / lambda
+        let uncorrected = Double(before) + unseen
+        let infected = max(Double(before), uncorrected / (1 + seenAtOnce * growth / p))
+        // The growth is that of the last intervals, not this one's: a tenth of the correction
+        // is taken as its error (the residual on a /8 while Code Red's growth slows).
+        variance += pow(Self.correctionError * (uncorrected - infected), 2)
+        let spread = 1.6449 * variance.squareRoot()
+        recent.append(infected)
+        if recent.count > 2 * Self.growthSpan { recent.removeFirst(recent.count - Self.growthSpan - 1) }
         let rate = coverage.fraction > 0 && interval.seconds > 0 ? lambda / (coverage.fraction * interval.seconds) : 0
         return InfectionEstimate(
             time: interval.start, observed: before, infected: infected,
