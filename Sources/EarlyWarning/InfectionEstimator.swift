@@ -59,6 +59,14 @@ public struct InfectionEstimator: Sendable {
     /// The correction's relative error, in the band.
     static let correctionError = 0.1
 
+    /// Probes and distinct sources, summed over the intervals: their ratio is E[K | K ≥ 1] of a
+    /// source's probes in an interval, λ/(1 − e^−λ).
+    private var probesSeen = 0.0, distinctSeen = 0.0
+
+    /// Above this p, the monitors see nearly every host every interval: returns then say only
+    /// that p is close to 1, and λ (hence η) is read from the probes per distinct source.
+    public static let saturation = 0.9
+
     /// The fewest returning sources before p is estimated from them; until then there is no
     /// estimate.
     public static let minimumReturns = 5.0
@@ -85,6 +93,27 @@ public struct InfectionEstimator: Sendable {
         return min(returning / exposure, 0.999)
     }
 
+    /// λ = −ln(1 − p), the mean probes one infected host sends the monitors in an interval:
+    /// from p, or, once p passes ``saturation``, from the probes per distinct source (solving
+    /// λ/(1 − e^−λ) = probes/distinct, which is exact whatever the hosts' rates when every
+    /// host is seen).
+    func lambda(p: Double) -> Double {
+        let fromReturns = -log1p(-p)
+        guard p >= Self.saturation, distinctSeen > 0 else { return fromReturns }
+        let ratio = probesSeen / distinctSeen
+        guard ratio > 1 else { return fromReturns }
+        // Newton on f(λ) = λ − ratio·(1 − e^−λ), from λ = ratio (its root for large λ).
+        var x = ratio
+        for _ in 0..<50 {
+            let f = x - ratio * (1 - exp(-x)), df = 1 - ratio * exp(-x)
+            guard df != 0 else { break }
+            let next = x - f / df
+            if abs(next - x) < 1e-12 * max(1, x) { x = next; break }
+            x = max(next, 1e-9)
+        }
+        return max(fromReturns, x)
+    }
+
     /// Adds the next interval; returns the estimate for the end of the interval before it,
     /// once p can be estimated.
     public mutating func add(_ interval: MonitoredInterval) -> InfectionEstimate? {
@@ -98,13 +127,15 @@ public struct InfectionEstimator: Sendable {
             n += 1; sx += x; sy += returns; sxy += x * returns; sxx += x * x
         }
         observed += interval.newSources
+        probesSeen += Double(interval.probes)
+        distinctSeen += Double(interval.distinctSources)
         defer { previous = interval }
         guard previous != nil, let p = hitProbability else { return nil }
         let unseen = Double(interval.newSources) / p
         // Var(N/p) ≈ N/p² from the count, plus (N/p)²·(1−p)/returns from p.
         let n = Double(max(interval.newSources, 1))
         var variance = n / (p * p) + unseen * unseen * (1 - p) / returning
-        let lambda = -log1p(-p)
+        let lambda = lambda(p: p)
         // The hosts infected during this interval and already seen in it (see above).
         var growth = 0.0
         if recent.count > Self.growthSpan, let last = recent.last, last > 0 {

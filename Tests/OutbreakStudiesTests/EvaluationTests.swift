@@ -29,6 +29,21 @@ struct EvaluationTests {
         #expect(forecasts.filter { $0[0] }.count >= 6, "\(forecasts)")
     }
 
+    @Test("with a /8 every Slammer host is seen every second: η comes from probes per source, and the forecast holds")
+    func slammerSaturatesASlashEight() throws {
+        let request = EvaluationRequest(runs: 8, seed: 9, monitors: [IPv4Prefix(base: 0x2C00_0000, length: 8)], worms: ["slammer"], noise: [])
+        let evaluation = try #require(try Evaluation.run(request))
+        let result = try #require(evaluation.results.first)
+        let truth = try #require(result.trueProbeRate)
+        let rates = result.runs.compactMap(\.probeRate).sorted()
+        #expect(rates.count == 8)
+        // From the returns alone p sat at its cap and η came out at 1,220 of 4,090.
+        #expect(abs(rates[rates.count / 2] / truth - 1) < 0.1, "median η \(rates[rates.count / 2]) against \(truth)")
+        let forecasts = result.runs.compactMap(\.forecastCovered)
+        #expect(forecasts.count == 8)
+        #expect(forecasts.filter { $0[0] }.count >= 5, "final size in its band: \(forecasts.map { $0[0] })")
+    }
+
     @Test("bad requests are refused by setting")
     func errors() {
         #expect(throws: StudyError.request(RequestError(setting: "runs", reason: "must be between 1 and 10000 (got 0)"))) {
