@@ -141,10 +141,15 @@ struct Dashboard<Store: ObservationStore>: Sendable {
             html += "<div class=\"charts\">" + Self.inline(infected.svg()) + Self.inline(traffic.svg())
             if a.forecasts.count >= 2 {
                 let fx = a.forecasts.map { $0.time / 3600 - t0 }
+                var forecastSeries = [ChartSeries(name: "final size (forecast)", x: fx, y: a.forecasts.map(\.finalSize.median), color: "#6a1b9a")]
+                if let final = truth.curve(family: a.family)?.everInfected.last, let first = fx.first, let last = fx.last {
+                    // The replay's own final size: what the forecasts converge on.
+                    forecastSeries.append(ChartSeries(name: "final size (true, replay)", x: [first, last], y: [final, final], color: "#000000", dashed: true))
+                }
                 let forecast = LineChart(
                     title: "Forecast of the final size, as it was made", subtitle: "median and 90 % band at each time",
                     xAxis: Axis(label: "hours"), yAxis: Axis(label: "hosts", min: 0),
-                    series: [ChartSeries(name: "final size (forecast)", x: fx, y: a.forecasts.map(\.finalSize.median), color: "#6a1b9a")],
+                    series: forecastSeries,
                     bands: [ChartBand(name: "final size (forecast)", x: fx, lower: a.forecasts.map(\.finalSize.low), upper: a.forecasts.map(\.finalSize.high), color: "#6a1b9a")],
                     width: 720, height: 300)
                 html += Self.inline(forecast.svg())
