@@ -24,7 +24,10 @@ import WormWatchCore
             // Quiet before any data: no families, no advisories.
             var configuration = CenterConfiguration()
             configuration.assessmentMaxAgeSeconds = 0
-            let center = WatchCenterApp(store: store, configuration: configuration, now: { Make.now })
+            // A replay's truth, as the demo gives it: the forecast chart draws its final size.
+            let truth = ReplayTruth()
+            truth.set(family: "codered-v2", times: [Double(feed.intervals[0].start / 1_000_000_000)], everInfected: [360_000])
+            let center = WatchCenterApp(store: store, configuration: configuration, now: { Make.now }, truth: truth)
             // With the default, an assessment is served from memory for 5 s: data that arrives
             // in between shows on the next refresh.
             let cached = Application(router: WatchCenterApp(store: store, configuration: CenterConfiguration(), now: { Make.now }).router(context: BasicRequestContext.self))
@@ -91,6 +94,7 @@ import WormWatchCore
                 #expect(dashboard.contains(#"<main id="live"><section class="overall" data-level="active""#))
                 #expect(dashboard.components(separatedBy: "<svg").count - 1 == 3, "infected hosts, traffic, the forecast's history")
                 #expect(dashboard.contains("Forecast of the final size, as it was made"))
+                #expect(dashboard.contains("final size (true, replay)"))
                 #expect(dashboard.contains("new EventSource('/dashboard/stream')"))
                 #expect(!dashboard.contains("<script src") && !dashboard.contains("<link rel=\"stylesheet\""), "nothing loaded from elsewhere")
                 let stream = try await client.execute(uri: "/dashboard/stream?once=1", method: .get)
