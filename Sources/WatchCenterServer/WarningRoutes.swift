@@ -17,8 +17,13 @@ struct WarningRoutes<Store: ObservationStore>: Sendable {
     func assessment(_ family: String) async throws -> FamilyAssessment {
         let found: FamilyAssessment?
         do throws(StoreError) { found = try await cache.assessment(family: family) } catch { throw APIError(error) }
-        guard let found else { throw APIError(.notFound, code: "unknown_family", message: "no data for family '\(family)'", field: "family") }
+        guard let found else { throw Self.unknownFamily(family) }
         return found
+    }
+
+    /// The 404 for a family without data.
+    static func unknownFamily(_ family: String) -> APIError {
+        APIError(.notFound, code: "unknown_family", message: "no data for family '\(family)'", field: "family")
     }
 
     static func iso(_ seconds: Double) -> String { UTCCalendar.iso8601(nanoseconds: Int64((seconds * 1e9).rounded())) }
@@ -90,7 +95,7 @@ struct WarningRoutes<Store: ObservationStore>: Sendable {
         guard let family = try p.family() else { throw APIError.parameter("family", "name the family: family=…") }
         let found: TopSources?
         do throws(StoreError) { found = try await cache.top(family: family) } catch { throw APIError(error) }
-        guard let top = found else { throw APIError(.notFound, code: "unknown_family", message: "no data for family '\(family)'", field: "family") }
+        guard let top = found else { throw Self.unknownFamily(family) }
         var w = JSONWriter(pretty: false)
         w.openObject()
         w.string("format", "wormwatch.top/1")

@@ -63,28 +63,27 @@ extension TopSources {
 
         mutating func add(_ s: Source) {
             perPrefix[Int(s.source >> 16)] += 1
-            guard limit > 0 else { return }
-            if best.count == limit {
-                guard let last = best.last, Self.ranksBefore(s, last) else { return }
-                best.removeLast()
-            }
-            let at = best.firstIndex { Self.ranksBefore(s, $0) } ?? best.count
-            best.insert(s, at: at)
+            Self.keep(s, in: &best, limit: limit, ranksBefore: Self.ranksBefore)
         }
 
         func result(family: String) -> TopSources {
             var prefixes: [Prefix] = []
+            // Prefixes come in ascending order, so among equal counts the lower one stays first.
             for (p, n) in perPrefix.enumerated() where n > 0 {
-                let candidate = Prefix(network: UInt32(p) << 16, sources: n)
-                if prefixes.count == limit {
-                    guard let last = prefixes.last, n > last.sources else { continue }
-                    prefixes.removeLast()
-                }
-                // Prefixes come in ascending order, so among equal counts the lower one stays first.
-                let at = prefixes.firstIndex { n > $0.sources } ?? prefixes.count
-                prefixes.insert(candidate, at: at)
+                Self.keep(Prefix(network: UInt32(p) << 16, sources: n), in: &prefixes, limit: limit) { $0.sources > $1.sources }
             }
             return TopSources(family: family, sources: best, prefixes: prefixes)
+        }
+
+        /// Inserts `item` into `list` (best first, at most `limit`) if it ranks among the best;
+        /// an item ranking equal to one already there goes after it.
+        static func keep<T>(_ item: T, in list: inout [T], limit: Int, ranksBefore: (T, T) -> Bool) {
+            guard limit > 0 else { return }
+            if list.count == limit {
+                guard let last = list.last, ranksBefore(item, last) else { return }
+                list.removeLast()
+            }
+            list.insert(item, at: list.firstIndex { ranksBefore(item, $0) } ?? list.count)
         }
     }
 }
