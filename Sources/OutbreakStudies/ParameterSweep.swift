@@ -159,8 +159,7 @@ public struct ParameterSweep: Sendable {
         guard count <= SweepParameter.maxPoints else {
             throw RequestError(setting: "vary", reason: "the grid has \(count) points; at most \(SweepParameter.maxPoints)")
         }
-        var points: [[Double]] = parameters[0].values.map { [$0] }
-        if parameters.count == 2 { points = points.flatMap { p in parameters[1].values.map { p + [$0] } } }
+        let points = Self.grid(parameters)
         // Apply in a fixed order so that a patch rate is set before its start is moved.
         let order = parameters.indices.sorted {
             (SweepParameter.knownNames.firstIndex(of: parameters[$0].name) ?? 0)
@@ -186,18 +185,40 @@ public struct ParameterSweep: Sendable {
     public func run(seed: UInt64, runs: Int, threads: Int = 0, outcome: SweepOutcome,
                     progress: (@Sendable (Int) -> Void)? = nil, cancellation: CancellationFlag? = nil) -> SweepResult? {
         let perPoint = Swift.max(1, runs)
+        guard let all = summaries(seed: seed, runs: perPoint, indices: 0..<(engines.count * perPoint), threads: threads,
+                                  progress: progress, cancellation: cancellation) else { return nil }
+        return SweepResult(scenario: scenario.name, parameters: parameters, points: points, seed: seed, runs: perPoint,
+                           outcome: outcome, summaries: Self.byPoint(all, points: engines.count, runs: perPoint))
+    }
+
+    /// The summaries of the sweep's runs with the given indices (run r of point p is index
+    /// p·runs + r and uses the stream (seed, p·runs + r)), in index order; `nil` if cancelled.
+    public func summaries(seed: UInt64, runs: Int, indices: Range<Int>, threads: Int = 0,
+                          progress: (@Sendable (Int) -> Void)? = nil, cancellation: CancellationFlag? = nil) -> [OutbreakSummary]? {
+        let perPoint = Swift.max(1, runs)
         let table = engines
-        guard let ensemble = Ensemble.run(runs: table.count * perPoint, threads: threads, progress: progress,
-                                          cancellation: cancellation, { index in
+        let first = indices.lowerBound
+        guard let ensemble = Ensemble.run(runs: indices.count, threads: threads, progress: progress,
+                                          cancellation: cancellation, { local in
+            let index = first + local
             var record = table[index / perPoint].run(seed: seed, run: index)
             record.rows = []  // only the summary is needed; keeps large grids small
             return record
         }) else { return nil }
-        let summaries = (0..<table.count).map { p in
-            ensemble.records[(p * perPoint)..<((p + 1) * perPoint)].map(\.summary)
-        }
-        return SweepResult(scenario: scenario.name, parameters: parameters, points: points, seed: seed, runs: perPoint,
-                           outcome: outcome, summaries: summaries)
+        return ensemble.records.map(\.summary)
+    }
+
+    /// Cuts every run's summary, in index order, into `summaries[point][run]`.
+    public static func byPoint(_ all: [OutbreakSummary], points: Int, runs: Int) -> [[OutbreakSummary]] {
+        (0..<points).map { p in Array(all[(p * runs)..<((p + 1) * runs)]) }
+    }
+
+    /// The grid of one or two parameters' values, the first parameter outermost.
+    public static func grid(_ parameters: [SweepParameter]) -> [[Double]] {
+        guard let first = parameters.first else { return [] }
+        var points: [[Double]] = first.values.map { [$0] }
+        for p in parameters.dropFirst() { points = points.flatMap { point in p.values.map { point + [$0] } } }
+        return points
     }
 }
 

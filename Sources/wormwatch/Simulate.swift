@@ -20,6 +20,12 @@ struct Simulate: ParsableCommand {
           wormwatch simulate my-worm.yaml --hours 48 --seed 7 --format json
           wormwatch simulate examples/telescope-16.yaml --emit-pcap day.pcap --format json -o day.json
 
+        On a cluster, --shard I/N runs only the I-th of N parts of the --runs (with the same
+        random streams) and writes a partial result (JSON) instead; 'wormwatch merge' turns
+        the N parts into exactly the output the unsharded command gives:
+          wormwatch simulate codered-v2 --runs 1000 --shard 3/8 -o part-3.json
+          wormwatch merge part-*.json --format csv -o cr.csv
+
         --emit-pcap and --emit-log write what a monitor with record_probes: true saw in run 0
         as real-format files for 'wormwatch scan': a capture of the probes (TCP SYNs to port 80,
         or Slammer's UDP datagrams to port 1434) and a honeypot's web server log of the worm's
@@ -72,11 +78,22 @@ struct Simulate: ParsableCommand {
     @Option(help: "What the probes look like: code-red-i, code-red-ii or slammer (default: from the scenario's name).")
     var signature: ProbeSignature?
 
+    @Option(help: ArgumentHelp("Run only part I of N of the runs and write a partial result for 'wormwatch merge'.", valueName: "I/N"))
+    var shard: String?
+
     @Flag(name: .shortAndLong, help: "No progress on stderr.")
     var quiet = false
 
     func validate() throws {
         try checking { try SimulationStudy.check(request) }
+        if shard != nil {
+            try checking { _ = try parsedShard() }
+            let extras: [(String, Bool)] = [("--format", format != nil && format != .json), ("--plot", plot != nil), ("--probes", probes != nil),
+                                            ("--traffic-per-8", trafficPer8 != nil), ("--emit-pcap", emitPcap != nil), ("--emit-log", emitLog != nil)]
+            if let (name, _) = extras.first(where: \.1) {
+                throw ValidationError("\(name): not with --shard (a shard writes a partial result; give --format and --plot to 'wormwatch merge', run 0's files come from an unsharded run)")
+            }
+        }
         if emitMonitor != nil && emitPcap == nil && emitLog == nil { throw ValidationError("--emit-monitor: needs --emit-pcap or --emit-log") }
     }
 
@@ -87,8 +104,27 @@ struct Simulate: ParsableCommand {
 
     func run() throws { try reporting { try execute() } }
 
+    func parsedShard() throws(RequestError) -> Shard? {
+        guard let shard else { return nil }
+        return try Shard.parse(shard)
+    }
+
     func execute() throws {
         let study = try SimulationStudy(request)
+        if let shard = try parsedShard() {
+            let range = shard.runs(of: runs)
+            let showProgress = !quiet && Terminal.stderrIsTTY
+            let total = range.count
+            var progress: (@Sendable (Int) -> Void)?
+            if showProgress {
+                let label = "simulate: shard \(shard)"
+                progress = { done in Terminal.progress("\(label): \(done)/\(total) runs") }
+            }
+            guard let partial = study.run(shard: shard, progress: progress, cancellation: nil) else { return }
+            if showProgress { Terminal.progress("") }
+            try emit(partial.json(), to: output, what: "partial result")
+            return
+        }
         if probes != nil { _ = try study.scenario.recordingMonitors(neededBy: "probes") }
         let emission = try ProbeEmission(scenario: study.scenario, monitor: emitMonitor, signature: signature,
                                          capture: emitPcap, log: emitLog, logFormat: logFormat.format)

@@ -14,6 +14,9 @@ struct Sweep: ParsableCommand {
         Every point runs --runs times on every core; run r of point p uses the random stream
         (seed, p*runs + r), so the output does not depend on --threads.
 
+        On a cluster, --shard I/N runs only the I-th of N parts of the sweep's runs and writes
+        a partial result (JSON); 'wormwatch merge' turns the parts into the unsharded output.
+
         Parameters: \(SweepParameter.knownNames.joined(separator: ", ")).
 
         Examples:
@@ -50,11 +53,19 @@ struct Sweep: ParsableCommand {
     @Option(help: ArgumentHelp("Also write an SVG line chart (one parameter) or heat map (two).", valueName: "file.svg"))
     var plot: String?
 
+    @Option(help: ArgumentHelp("Run only part I of N of the runs and write a partial result for 'wormwatch merge'.", valueName: "I/N"))
+    var shard: String?
+
     @Flag(name: .shortAndLong, help: "No progress on stderr.")
     var quiet = false
 
     func validate() throws {
         try checking { try SweepRequest.check(runs: runs, threads: threads, varyCount: vary.count) }
+        if let shard {
+            try checking { _ = try Shard.parse(shard) }
+            if format != nil && format != .json { throw ValidationError("--format: not with --shard (a shard writes a partial result; give --format to 'wormwatch merge')") }
+            if plot != nil { throw ValidationError("--plot: not with --shard (give it to 'wormwatch merge')") }
+        }
         guard SweepOutcome(rawValue: outcome) != nil else {
             throw ValidationError("--outcome: must be one of \(SweepOutcome.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(outcome)')")
         }
@@ -66,8 +77,21 @@ struct Sweep: ParsableCommand {
         let request = SweepRequest(scenario: scenario, vary: vary, runs: runs, seed: seed, threads: threads,
                                    outcome: SweepOutcome(rawValue: outcome) ?? .timeTo50PercentHours)
         let study = try SweepStudy(request)
-        let total = study.totalRuns
         let showProgress = !quiet && Terminal.stderrIsTTY
+        if let text = shard {
+            let shard = try Shard.parse(text)
+            let total = shard.runs(of: study.totalRuns).count
+            var progress: (@Sendable (Int) -> Void)?
+            if showProgress {
+                let label = "sweep: shard \(shard)"
+                progress = { done in Terminal.progress("\(label): \(done)/\(total) runs") }
+            }
+            guard let partial = study.run(shard: shard, progress: progress, cancellation: nil) else { return }
+            if showProgress { Terminal.progress("") }
+            try emit(partial.json(), to: output, what: "partial result")
+            return
+        }
+        let total = study.totalRuns
         var progress: (@Sendable (Int) -> Void)?
         if showProgress { progress = { done in Terminal.progress("sweep: \(done)/\(total) runs") } }
         let started = Date()

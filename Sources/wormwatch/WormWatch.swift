@@ -21,7 +21,7 @@ struct WormWatch: AsyncParsableCommand {
           wormwatch sensor add isc --monitors 44.0.0.0/8 > isc.token
           wormwatch replay codered-v2 --speed 600 --push http://127.0.0.1:8080 --token-dir tokens
         """,
-        subcommands: [Simulate.self, Scenarios.self, Fit.self, Validate.self, Sweep.self, Scan.self, Serve.self, SensorCommand.self, ReplayCommand.self, Evaluate.self]
+        subcommands: [Simulate.self, Scenarios.self, Fit.self, Validate.self, Sweep.self, Merge.self, Scan.self, Serve.self, SensorCommand.self, ReplayCommand.self, Evaluate.self]
     )
 
     /// Parses and runs, reporting every error as `wormwatch: error: <where>: <what>` on

@@ -100,6 +100,15 @@ public struct OutbreakRecord: Sendable, Hashable {
     public var probes: [[MonitorProbe]] = []
     /// Per row, the mean probes per second into each /8 (index = first octet), when kept.
     public var trafficPerSlash8: [[Double]] = []
+
+    /// Creates a record (runs make their own; this rebuilds one that travelled, e.g. a shard's).
+    public init(scenario: String, seed: UInt64, run: Int, startTime: Int64, monitorNames: [String], rows: [OutbreakRow],
+                summary: OutbreakSummary, infectionTimes: [Double] = [], firstSeenTimes: [[Double]] = [],
+                probes: [[MonitorProbe]] = [], trafficPerSlash8: [[Double]] = []) {
+        self.scenario = scenario; self.seed = seed; self.run = run; self.startTime = startTime; self.monitorNames = monitorNames
+        self.rows = rows; self.summary = summary; self.infectionTimes = infectionTimes; self.firstSeenTimes = firstSeenTimes
+        self.probes = probes; self.trafficPerSlash8 = trafficPerSlash8
+    }
 }
 
 // The run's records as JSON values that travel (to a server, between processes): snake_case
