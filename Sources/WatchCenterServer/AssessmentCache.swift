@@ -71,6 +71,17 @@ final class AssessmentCache<Store: ObservationStore>: Sendable {
         return state.withLock { $0.tops.mapValues(\.top) }
     }
 
+    /// Assesses every family and reads every top list now, waiting for both: run before the
+    /// server listens, so that no request (not even the first) waits for the store.
+    func warm() async {
+        guard let summaries = try? await current().summaries else { return }
+        for summary in summaries where state.withLock({ $0.tops[summary.family] == nil }) {
+            if let top = try? await store.topSources(family: summary.family, limit: Self.topCount) {
+                state.withLock { $0.tops[summary.family] = TopEntry(computed: .now, summary: summary, top: top) }
+            }
+        }
+    }
+
     /// Starts reading, in the background, the top lists of families that have none or whose
     /// data changed since theirs were read more than ``topMaximumAge`` ago (one reader at a time).
     private func refreshTops(_ summaries: [FamilySummary]) {

@@ -117,9 +117,23 @@ public struct WatchCenterApp<Store: ObservationStore>: Sendable {
         return services
     }
 
+    /// Assesses every stored family and reads their top lists, waiting for both, so that the
+    /// first requests are answered from memory like the others. ``run(logger:onServerRunning:)``
+    /// does this before it listens.
+    public func prepare() async {
+        await cache.warm()
+    }
+
     /// Runs the server until SIGINT or SIGTERM, then stops accepting, finishes the requests in
     /// flight, and returns (the caller closes the store).
     public func run(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        if configuration.assessmentMaxAgeSeconds > 0 {
+            // Assess before listening: at 5 million sources this takes a few seconds, which
+            // would otherwise fall on the first requests.
+            let started = ContinuousClock.now
+            await prepare()
+            logger.info("assessed the stored families in \(ContinuousClock.now - started) before listening")
+        }
         let app = application(logger: logger, onServerRunning: onServerRunning)
         let group = ServiceGroup(
             configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

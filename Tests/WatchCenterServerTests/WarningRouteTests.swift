@@ -165,6 +165,14 @@ import WormWatchCore
                     let page = String(buffer: try await client.execute(uri: "/", method: .get).body)
                     #expect(page.contains("<tr><td>12.1.0.0/16</td><td>5</td></tr>"))
                 }
+                // A center prepared before it listens (as `run` does) has the top lists for the
+                // very first dashboard (otherwise they are read in the background meanwhile).
+                let prepared = WatchCenterApp(store: store, configuration: CenterConfiguration(), now: { Make.now })
+                await prepared.prepare()
+                let warm = try await Application(router: prepared.router(context: BasicRequestContext.self)).test(.router) { client in
+                    String(buffer: try await client.execute(uri: "/", method: .get).body)
+                }
+                #expect(warm.contains("<tr><td>12.1.0.9</td><td>7</td><td>2001-07-19T00:10:00Z</td></tr>"))
             }
         }
     }
