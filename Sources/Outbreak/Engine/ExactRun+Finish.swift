@@ -23,7 +23,8 @@ extension ExactRun {
             let start = segmentStart(2, b)
             for p in start..<start + Int(count[b * 5 + 2]) {
                 let h = Int(order[p])
-                for m in monitors.indices { monitors[m].finish(h, address: host[h].address, at: end, rng: &rng) }
+                let r = classRate[Int(host[h].rateClass)]
+                for m in monitors.indices { monitors[m].finish(h, address: host[h].address, rate: r, at: end, rng: &rng) }
             }
         }
     }

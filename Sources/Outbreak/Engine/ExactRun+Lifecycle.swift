@@ -23,7 +23,7 @@ extension ExactRun {
                 let r = classRate[Int(host[h].rateClass)]
                 for m in monitors.indices {
                     if scan { monitors[m].activate(h, address: a, rate: r, at: t, rng: &rng) }
-                    else { monitors[m].deactivate(h, address: a, at: t, poolSettled: true, rng: &rng) }
+                    else { monitors[m].deactivate(h, address: a, rate: r, at: t, poolSettled: true, rng: &rng) }
                 }
                 if scan { sequences?.resume(h, address: a, rate: r, at: t, rng: &rng) } else { sequences?.pause(h, at: t, rng: &rng) }
             }

@@ -10,23 +10,27 @@ extension ExactRun {
         return p
     }
 
-    /// Swaps the hosts at positions p and q of `order`, and their slots.
-    @inline(__always) mutating func swapSlots(_ p: Int, _ q: Int) {
+    /// Swaps the hosts at positions p and q of `order` (both in the block starting at
+    /// `start`), and their slots.
+    @inline(__always) mutating func swapSlots(_ p: Int, _ q: Int, start: Int) {
         let a = order[p], c = order[q]
         order[p] = c; order[q] = a
-        host[Int(c)].slot = Int32(p); host[Int(a)].slot = Int32(q)
+        host[Int(c)].slotOffset = UInt16(truncatingIfNeeded: p - start)
+        host[Int(a)].slotOffset = UInt16(truncatingIfNeeded: q - start)
     }
 
     /// Moves host h from segment `seg` to `seg + 1` of its block.
     @inline(__always) mutating func forward(_ h: Int, _ seg: Int, _ b: Int) {
-        swapSlots(Int(host[h].slot), segmentStart(seg + 1, b) - 1)
+        let start = Int(blockStart[b])
+        swapSlots(start + Int(host[h].slotOffset), segmentStart(seg + 1, b) - 1, start: start)
         count[b * 5 + seg] -= 1
         count[b * 5 + seg + 1] += 1
     }
 
     /// Moves host h from segment `seg` to `seg - 1` of its block.
     @inline(__always) mutating func backward(_ h: Int, _ seg: Int, _ b: Int) {
-        swapSlots(Int(host[h].slot), segmentStart(seg, b))
+        let start = Int(blockStart[b])
+        swapSlots(start + Int(host[h].slotOffset), segmentStart(seg, b), start: start)
         count[b * 5 + seg] -= 1
         count[b * 5 + seg - 1] += 1
     }

@@ -37,10 +37,12 @@ extension ExactRun {
         for k in 0..<3 where thresholdTimes[k] == nil && ever >= plan.thresholds[k] { thresholdTimes[k] = t }
         if options.keepInfectionTimes { infectionTimes.append(t) }
         if delay > 0 && !immediate {
+            if latentCount == latentTime.count { growLatent() }
             latentTime[latentTail] = t + delay
             latentHost[latentTail] = Int32(h)
             latentTail += 1
-            if latentTail == n { latentTail = 0 }
+            if latentTail == latentTime.count { latentTail = 0 }
+            latentCount += 1
         } else {
             activate(h, at: t, rng: &rng)
         }
@@ -48,17 +50,37 @@ extension ExactRun {
 
     /// When the next latent host's delay is over (infinity when none waits).
     var nextActivation: Double {
-        @inline(__always) get { latentHead != latentTail ? latentTime[latentHead] : .infinity }
+        @inline(__always) get { latentCount > 0 ? latentTime[latentHead] : .infinity }
+    }
+
+    /// Doubles the latent ring, its hosts moved to the front in their order.
+    @inline(never)
+    mutating func growLatent() {
+        let capacity = latentTime.count
+        let times = RawBuffer<Double>(unfilledCount: 2 * capacity, placement: .hugePages)
+        let hosts = RawBuffer<Int32>(unfilledCount: 2 * capacity, placement: .hugePages)
+        var j = latentHead
+        for k in 0..<latentCount {
+            times[k] = latentTime[j]
+            hosts[k] = latentHost[j]
+            j += 1
+            if j == capacity { j = 0 }
+        }
+        latentTime = times
+        latentHost = hosts
+        latentHead = 0
+        latentTail = latentCount
     }
 
     /// Latent hosts whose infection delay is over by `t` turn infected, each at its own due
     /// time, in the order they were infected.
     @inline(__always) mutating func activateLatentHosts(upTo t: Double, rng: inout Xoshiro256StarStar) {
-        while latentHead != latentTail && latentTime[latentHead] <= t {
+        while latentCount > 0 && latentTime[latentHead] <= t {
             let h = Int(latentHost[latentHead])
             let due = latentTime[latentHead]
             latentHead += 1
-            if latentHead == n { latentHead = 0 }
+            if latentHead == latentTime.count { latentHead = 0 }
+            latentCount -= 1
             activate(h, at: due, rng: &rng)
             events += 1
         }
@@ -112,11 +134,11 @@ extension ExactRun {
     mutating func stopScanning(_ h: Int, at t: Double, pause: Bool, rng: inout Xoshiro256StarStar) {
         let a = host[h].address
         let b = Int(a >> 16)
-        if scanning { for m in monitors.indices { monitors[m].deactivate(h, address: a, at: t, rng: &rng) } }
+        let r = classRate[Int(host[h].rateClass)]
+        if scanning { for m in monitors.indices { monitors[m].deactivate(h, address: a, rate: r, at: t, rng: &rng) } }
         if pause { sequences?.pause(h, at: t, rng: &rng) } else { sequences?.stop(h, at: t, rng: &rng) }
         i -= 1
         infectedTree.add(b, -1)
-        let r = classRate[Int(host[h].rateClass)]
         slash8?.change(address: a, rate: r, sign: -1, at: t, scanning: scanning)
         activeRate = i == 0 ? 0 : activeRate - r
         for x in 0..<levels.count { levels[x].scannerStopped(at: a, rate: r) }

@@ -12,7 +12,7 @@ struct ExactRun: ~Copyable {
     let n: Int
     /// /16 blocks in the address space.
     let blockCount: Int
-    /// Everything about host h in one place (one cache line touched per host).
+    /// Everything about host h in 8 bytes (one cache line touched per host).
     let host: RawBuffer<HostRecord>
     /// The hosts by block, each block's hosts in segments S | L | I | R | OFF.
     let order: RawBuffer<Int32>
@@ -30,10 +30,13 @@ struct ExactRun: ~Copyable {
     let classRate: [Double]
     /// The infection delay, seconds.
     let delay: Double
-    /// Latent hosts wait in a FIFO (the delay is fixed): when each turns infected, and which.
-    let latentTime: RawBuffer<Double>
-    let latentHost: RawBuffer<Int32>
-    var latentHead = 0, latentTail = 0
+    /// Latent hosts wait in a FIFO ring (the delay is fixed): when each turns infected, and
+    /// which. It starts small and doubles when full, so it holds about the hosts infected
+    /// within one delay (a ring of N slots would, over a run that infects everyone, touch all
+    /// of them: 1.2 GB for 10^8 hosts).
+    var latentTime: RawBuffer<Double>
+    var latentHost: RawBuffer<Int32>
+    var latentHead = 0, latentTail = 0, latentCount = 0
     /// Hosts switched on, by state: susceptible, latent and infected; and the hosts patched,
     /// cleaned, and ever infected.
     var s = 0, l = 0, i = 0, patched = 0, cleaned = 0, ever = 0
@@ -75,29 +78,30 @@ struct ExactRun: ~Copyable {
         self.plan = plan
         self.options = options
         let scenario = plan.scenario
-        let addresses = PopulationBuilder.place(scenario, rng: &rng)
+        var addresses = PopulationBuilder.place(scenario, rng: &rng)
         let hostCount = addresses.count
         let blocks = 1 << (scenario.space.bits - 16)
         n = hostCount
         blockCount = blocks
         // The buffers are filled in locals and moved in once complete: Swift 6.3 rejects
         // writing through a noncopyable stored property before `self` is initialised.
-        let hosts = RawBuffer(count: hostCount, placement: .hugePages) { HostRecord(address: addresses[$0], slot: Int32($0)) }
-        for h in 0..<hostCount { hosts[h].rateClass = plan.drawClass(&rng) }
-        if let diurnal = scenario.hostEvents.diurnal {
-            zoneHosts = Array(repeating: [], count: diurnal.zones.count)
-            for h in 0..<hostCount where rng.nextUnit() < diurnal.share {
-                let z = plan.drawZone(&rng)
-                hosts[h].zone = UInt8(z + 1)
-                zoneHosts[z].append(Int32(h))
-            }
-        }
-        host = hosts
-        order = RawBuffer(count: hostCount, placement: .hugePages) { Int32($0) }
         let starts = RawBuffer<Int32>(repeating: 0, count: blocks + 1)
         let counts = RawBuffer<Int32>(repeating: 0, count: 5 * blocks)
         for h in 0..<hostCount { counts[Int(addresses[h] >> 16) * 5] += 1 }
         for b in 0..<blocks { starts[b + 1] = starts[b] + counts[b * 5] }
+        // Hosts are in address order, so host h starts at position h of `order`.
+        let hosts = RawBuffer(count: hostCount, placement: .hugePages) {
+            HostRecord(address: addresses[$0], slotOffset: UInt16(truncatingIfNeeded: $0 - Int(starts[Int(addresses[$0] >> 16)])))
+        }
+        for h in 0..<hostCount { hosts[h].rateClass = plan.drawClass(&rng) }
+        if let diurnal = scenario.hostEvents.diurnal {
+            zoneHosts = Array(repeating: [], count: diurnal.zones.count)
+            for h in 0..<hostCount where rng.nextUnit() < diurnal.share {
+                zoneHosts[plan.drawZone(&rng)].append(Int32(h))
+            }
+        }
+        host = hosts
+        order = RawBuffer(count: hostCount, placement: .hugePages) { Int32($0) }
         let susceptibleCounts = CountTree(count: blocks)
         let countBase = counts.base
         susceptibleCounts.build { Int64(countBase[$0 * 5]) }
@@ -115,10 +119,13 @@ struct ExactRun: ~Copyable {
         levels = localLevels
         classRate = plan.classes.map(\.rate)
         delay = scenario.worm.infectionDelay
-        latentTime = RawBuffer(unfilledCount: hostCount, placement: .hugePages)
-        latentHost = RawBuffer(unfilledCount: hostCount, placement: .hugePages)
+        latentTime = RawBuffer(unfilledCount: Swift.max(1, Swift.min(hostCount, 1 << 12)))
+        latentHost = RawBuffer(unfilledCount: Swift.max(1, Swift.min(hostCount, 1 << 12)))
         s = hostCount
         sequences = plan.sequenceCount > 0 ? SequenceScanner(plan: plan, addresses: addresses) : nil
+        // The hosts hold their addresses now: free the list before the monitors' slots are
+        // allocated (0.4 GB of a 10^8-host run's peak).
+        addresses = []
         slash8 = options.keepTrafficPerSlash8 && !scenario.worm.strategy.isSequential ? SlashEightTraffic(plan: plan) : nil
         let keep = options.keepFirstSeen
         let monitorCount = scenario.monitors.count

@@ -16,12 +16,31 @@ import WormWatchCore
 /// so the interval's probes are `seen + Poisson(λ·Σ remaining time)`. The remaining times
 /// of pool hosts are truncated-exponential; their sum is drawn term by term for up to 256
 /// sources of a class and by its normal limit (exact mean and variance) above that.
-/// What a monitor knows of one host: its first probe in the current activation, its rate
-/// class (-1: not active) and whether the monitor has ever seen it.
+/// What a monitor knows of one host, in 8 bytes (a 10^8-host run keeps one per host and
+/// monitor): whether the monitor has ever seen it (the top bit) and, while the host is active
+/// for this monitor, the time of its first probe in this activation (the other 63 bits: a
+/// non-negative `Double`'s bit pattern), or ``inactive``. The host's rate class is not kept:
+/// it is found again from its rate and address, which give the same λ as at activation.
 struct MonitorSlot {
-    var firstProbe: Double = 0
-    var hostClass: Int32 = -1
-    var seen: Bool = false
+    var bits: UInt64 = MonitorSlot.inactive
+    static let seenBit: UInt64 = 1 << 63
+    /// A NaN's pattern: never a time.
+    static let inactive: UInt64 = 0x7FFF_FFFF_FFFF_FFFF
+
+    /// Whether the monitor has ever seen the host.
+    var seen: Bool {
+        @inline(__always) get { bits & Self.seenBit != 0 }
+        @inline(__always) set { bits = newValue ? bits | Self.seenBit : bits & ~Self.seenBit }
+    }
+    /// Whether the host is active for this monitor (scanning, and able to reach it).
+    var isActive: Bool { @inline(__always) get { bits & ~Self.seenBit != Self.inactive } }
+    /// The first probe of the current activation (only while active; times are never negative).
+    var firstProbe: Double {
+        @inline(__always) get { Double(bitPattern: bits & ~Self.seenBit) }
+        @inline(__always) set { bits = (bits & Self.seenBit) | (newValue.bitPattern & ~Self.seenBit) }
+    }
+    /// Marks the host inactive, keeping `seen`.
+    @inline(__always) mutating func deactivate() { bits = (bits & Self.seenBit) | Self.inactive }
 }
 
 struct MonitorTracker {
@@ -110,9 +129,8 @@ struct MonitorTracker {
     mutating func activate(_ h: Int, address: UInt32, rate r: Double, at t: Double, rng: inout Xoshiro256StarStar) {
         let lambda = r * probability(address)
         let host = slot(h)
-        guard lambda > 0 else { host.pointee.hostClass = -1; return }
+        guard lambda > 0 else { host.pointee.deactivate(); return }
         let c = classIndex(lambda)
-        host.pointee.hostClass = c
         let tf = t + rng.exponential(rate: lambda)
         host.pointee.firstProbe = tf
         if explicit { return }
@@ -134,13 +152,18 @@ struct MonitorTracker {
         }
     }
 
-    mutating func deactivate(_ h: Int, address: UInt32, at t: Double, poolSettled: Bool = false, rng: inout Xoshiro256StarStar) {
+    /// The class of a host active for this monitor: the one its λ got at activation.
+    @inline(__always) mutating func activeClass(address: UInt32, rate r: Double) -> Int {
+        Int(classIndex(r * probability(address)))
+    }
+
+    mutating func deactivate(_ h: Int, address: UInt32, rate r: Double, at t: Double, poolSettled: Bool = false, rng: inout Xoshiro256StarStar) {
         let host = slot(h)
-        let c = Int(host.pointee.hostClass)
-        guard c >= 0 else { return }
-        host.pointee.hostClass = -1
-        let lambda = classLambda[c]
+        guard host.pointee.isActive else { return }
+        let c = activeClass(address: address, rate: r)
         let tf = host.pointee.firstProbe
+        host.pointee.deactivate()
+        let lambda = classLambda[c]
         if explicit {
             emitProbes(h, address: address, lambda: lambda, from: tf, until: t, rng: &rng)
             return
@@ -179,12 +202,12 @@ struct MonitorTracker {
     }
 
     /// At the end of the run: settle the hosts still active.
-    mutating func finish(_ h: Int, address: UInt32, at end: Double, rng: inout Xoshiro256StarStar) {
-        let c = Int(slot(h).pointee.hostClass)
-        guard c >= 0 else { return }
+    mutating func finish(_ h: Int, address: UInt32, rate r: Double, at end: Double, rng: inout Xoshiro256StarStar) {
+        guard slot(h).pointee.isActive else { return }
         let tf = slot(h).pointee.firstProbe
         if explicit {
-            slot(h).pointee.hostClass = -1
+            let c = activeClass(address: address, rate: r)
+            slot(h).pointee.deactivate()
             emitProbes(h, address: address, lambda: classLambda[c], from: tf, until: end, rng: &rng)
         } else if tf < end {
             markSeen(h, tf)
