@@ -45,24 +45,21 @@ struct Merge: ParsableCommand {
 
     func execute() throws {
         let merged = try PartialMerge.merge(files: parts)
-        let format = self.format ?? OutputFormat.default(for: output)
+        // The report the unsharded command would have made, by its formats.
+        let report: (table: () -> String, json: () -> String, csv: () -> String, svg: () -> String)
         switch merged {
         case .simulation(let simulation):
-            let report = SimulationReport(simulation)
-            switch format {
-            case .table: try emit(report.table(), to: output, what: "results")
-            case .json: try emit(report.json(), to: output, what: "results")
-            case .csv: try emit(report.csv(), to: output, what: "results")
-            }
-            if let plot { try emit(report.svg(), to: plot, what: "plot") }
+            let r = SimulationReport(simulation)
+            report = (r.table, r.json, r.csv, r.svg)
         case .sweep(let result):
-            let report = SweepReport(result)
-            switch format {
-            case .table: try emit(report.table(), to: output, what: "results")
-            case .json: try emit(report.json(), to: output, what: "results")
-            case .csv: try emit(report.csv(), to: output, what: "results")
-            }
-            if let plot { try emit(report.svg(), to: plot, what: "plot") }
+            let r = SweepReport(result)
+            report = (r.table, r.json, r.csv, r.svg)
         }
+        switch format ?? OutputFormat.default(for: output) {
+        case .table: try emit(report.table(), to: output, what: "results")
+        case .json: try emit(report.json(), to: output, what: "results")
+        case .csv: try emit(report.csv(), to: output, what: "results")
+        }
+        if let plot { try emit(report.svg(), to: plot, what: "plot") }
     }
 }
