@@ -51,6 +51,17 @@ struct ShardTests {
         #expect(merged.ensemble.records.map(\.rows) == whole.ensemble.records.map(\.rows))
         #expect(merged.ensemble.records.map(\.summary) == whole.ensemble.records.map(\.summary))
         #expect(merged.scenario == whole.scenario)
+
+        // Damaged parts are refused with a reason, never a crash.
+        func mergeError(_ parts: [(file: String, part: PartialResult)]) -> MergeError? {
+            do throws(MergeError) { _ = try PartialMerge.merge(parts); return nil } catch { return error }
+        }
+        var damaged = parts
+        damaged[0].part.runs[0].summary.monitorSources = []
+        #expect(mergeError(damaged)?.reason.hasSuffix("summary.monitor_sources has 0 monitors, the scenario has 2") == true)
+        var huge = parts
+        for k in huge.indices { huge[k].part.study.totalRuns = Int.max }
+        #expect(mergeError(huge)?.reason == "study.total_runs: \(Int.max) is not between 0 and 1000000")
     }
 
     @Test("a scenario changed between the shards and the merge is refused")

@@ -48,6 +48,9 @@ public enum PartialMerge {
         }
         // Each shard holds its runs, in order.
         let total = first.study.totalRuns
+        guard (0...SimulationRequest.maximumRuns).contains(total) else {
+            throw MergeError(file: firstFile, reason: "study.total_runs: \(total) is not between 0 and \(SimulationRequest.maximumRuns)")
+        }
         var runs: [PartialResult.Run] = []
         runs.reserveCapacity(max(0, total))
         for index in 1...count {
@@ -109,6 +112,9 @@ public enum PartialMerge {
         for run in runs {
             guard let rows = run.rows else {
                 throw MergeError(file: file, reason: "run \(run.run) has no time series (rows)")
+            }
+            if run.summary.monitorSources.count != monitors.count {
+                throw MergeError(file: file, reason: "run \(run.run): summary.monitor_sources has \(run.summary.monitorSources.count) monitors, the scenario has \(monitors.count)")
             }
             if let bad = rows.firstIndex(where: { $0.monitors.count != monitors.count }) {
                 throw MergeError(file: file, reason: "run \(run.run), row \(bad): \(rows[bad].monitors.count) monitors, the scenario has \(monitors.count)")
